@@ -1,0 +1,27 @@
+/** What a rate-limit check decided. */
+export interface RateLimitDecision {
+  readonly allowed: boolean;
+  readonly limit: number;
+  /** Hits still allowed in the current window (0 when refused). */
+  readonly remaining: number;
+  /** Milliseconds until the current window resets (for Retry-After and RateLimit-Reset). */
+  readonly resetMs: number;
+}
+
+/**
+ * The RateLimitStore port. Embedded: in-memory. Distributed: Redis with one atomic script per hit,
+ * so N gateway replicas share one budget.
+ *
+ * Fixed windows of `windowMs`: within one window at most `limit` calls to `hit` return
+ * `allowed: true`, whatever the number of processes calling concurrently.
+ */
+export interface RateLimitStore {
+  /** Count one hit against `key` and say whether it is within `limit` per `windowMs`. */
+  hit(key: string, limit: number, windowMs: number): Promise<RateLimitDecision>;
+  /** Say whether one more hit would be allowed, without counting one. */
+  peek(key: string, limit: number, windowMs: number): Promise<RateLimitDecision>;
+  /** Forget the key's hits. */
+  reset(key: string): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
