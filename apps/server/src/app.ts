@@ -1,0 +1,149 @@
+import path from 'node:path';
+import { createRemoteJWKSet } from 'jose';
+import {
+  createHttpServer,
+  createTokenVerifier,
+  installAuth,
+  type App,
+  type Logger,
+  type ServiceModule,
+} from '@timeslot/kernel';
+import { createGatewayApp, parseRouteTable, registerProxy } from '@timeslot/gateway';
+import { createIdentityService, loadOrCreateSigningKeys, signingKeysFromJwks } from '@timeslot/identity';
+import { parseTrustProxy, type Config, type Mode, type ServiceName } from './config';
+import { createInfrastructure, type Infrastructure } from './infrastructure';
+
+export interface Timeslot {
+  readonly app: App;
+  readonly mode: Mode;
+  readonly services: readonly ServiceName[];
+  readonly modules: readonly ServiceModule[];
+  readonly infrastructure: Infrastructure;
+  /** Apply every local service's migrations. */
+  migrate(): Promise<void>;
+  /** Listen, then start background work (relays, consumers, workers). Returns the base URL. */
+  listen(): Promise<string>;
+  /** Stop accepting, finish in-flight requests, stop background work, close connections. */
+  stop(): Promise<void>;
+}
+
+export interface BuildOptions {
+  readonly config: Config;
+  readonly mode: Mode;
+  readonly services: readonly ServiceName[];
+  readonly logger: Logger;
+}
+
+/**
+ * The composition root: the only place that knows the run mode. It picks the adapters, builds
+ * the local services, and mounts them on one HTTP app — the gateway's when this process runs the
+ * gateway, a plain service app otherwise. Services the process does not run are proxied by the
+ * gateway (distributed mode only).
+ */
+export async function buildTimeslot(options: BuildOptions): Promise<Timeslot> {
+  const { config, mode, services, logger } = options;
+  const local = services.filter((s) => s !== 'gateway');
+  const infrastructure = await createInfrastructure(mode, config, { database: local.length > 0 }, logger);
+  const modules: ServiceModule[] = [];
+  let keyResolver: Parameters<typeof createTokenVerifier>[0]['keys'] | undefined;
+
+  if (local.includes('identity')) {
+    const database = infrastructure.database;
+    if (database === undefined) throw new Error('identity needs a database');
+    const signingKeys =
+      mode === 'embedded'
+        ? await loadOrCreateSigningKeys(path.resolve(config.DATA_DIR, 'keys', 'identity-signing-keys.json'))
+        : signingKeysFromJwks(config.SIGNING_KEYS ?? '');
+    const identity = await createIdentityService({
+      database,
+      cache: infrastructure.cache,
+      rateLimits: infrastructure.rateLimits,
+      bus: infrastructure.bus,
+      logger: logger.child({ service: 'identity' }),
+      options: {
+        issuer: config.JWT_ISSUER,
+        audience: config.JWT_AUDIENCE,
+        signingKeys,
+        accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+        refreshTokenTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+        loginLimits: {
+          perAccount: { max: config.LOGIN_MAX_FAILURES_PER_ACCOUNT, windowMs: config.LOGIN_FAILURE_WINDOW_SECONDS * 1000 },
+          perIp: { max: config.LOGIN_MAX_FAILURES_PER_IP, windowMs: config.LOGIN_FAILURE_WINDOW_SECONDS * 1000 },
+        },
+        registrationLimit: { max: config.REGISTRATIONS_PER_IP_PER_HOUR, windowMs: 3600_000 },
+      },
+    });
+    keyResolver = identity.keyResolver;
+    modules.push(identity);
+  }
+
+  if (keyResolver === undefined) {
+    if (config.IDENTITY_URL === undefined) throw new Error('IDENTITY_URL is required without a local identity service');
+    keyResolver = createRemoteJWKSet(new URL('/.well-known/jwks.json', config.IDENTITY_URL), {
+      cacheMaxAge: 10 * 60_000,
+      cooldownDuration: 30_000,
+    });
+  }
+  const verify = createTokenVerifier({ issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, keys: keyResolver });
+  const trustProxy = parseTrustProxy(config.TRUST_PROXY);
+
+  let app: App;
+  if (services.includes('gateway')) {
+    app = await createGatewayApp({
+      logger,
+      rateLimits: infrastructure.rateLimits,
+      verify,
+      readiness: infrastructure.readiness,
+      options: {
+        corsOrigins: config.CORS_ORIGINS,
+        bodyLimit: config.BODY_LIMIT_BYTES,
+        trustProxy,
+        rateLimits: {
+          ip: { max: config.RATE_LIMIT_IP_PER_SECOND, windowMs: 1000 },
+          auth: { max: config.RATE_LIMIT_AUTH_PER_MINUTE, windowMs: 60_000, routes: ['/api/v1/auth/login', '/api/v1/auth/register', '/api/v1/auth/refresh'] },
+          user: { max: config.RATE_LIMIT_USER_PER_SECOND, windowMs: 1000 },
+        },
+      },
+    });
+  } else {
+    app = await createHttpServer({
+      service: local.join('+'),
+      logger,
+      readiness: infrastructure.readiness,
+      bodyLimit: config.BODY_LIMIT_BYTES,
+      trustProxy,
+    });
+    installAuth(app, verify);
+  }
+
+  for (const module of modules) await app.register(module.routes);
+
+  if (services.includes('gateway') && mode === 'distributed') {
+    const table = parseRouteTable(config.UPSTREAMS);
+    const remote = table.filter((entry) => !local.includes(entry.service as ServiceName));
+    if (remote.length > 0) {
+      await registerProxy(app, { routes: remote, timeoutMs: config.UPSTREAM_TIMEOUT_MS, logger });
+    }
+  }
+
+  return {
+    app,
+    mode,
+    services,
+    modules,
+    infrastructure,
+    async migrate() {
+      for (const module of modules) await module.migrate();
+    },
+    async listen() {
+      const address = await app.listen({ host: config.HOST, port: config.PORT });
+      for (const module of modules) await module.start();
+      return address;
+    },
+    async stop() {
+      await app.close();
+      for (const module of modules) await module.stop();
+      await infrastructure.close();
+    },
+  };
+}

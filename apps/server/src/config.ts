@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { env } from '@timeslot/kernel';
+
+export const serviceNames = ['gateway', 'identity'] as const;
+export type ServiceName = (typeof serviceNames)[number];
+
+/**
+ * Every variable a Timeslot process reads, with its default. docs/configuration.md and the README
+ * list the same variables; a test keeps them in step.
+ */
+export const configSchema = z
+  .object({
+    TIMESLOT_MODE: z.enum(['embedded', 'distributed']).optional(),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PORT: env.port(8080),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    PUBLIC_URL: z.url().optional(),
+
+    DATA_DIR: z.string().min(1).default('data'),
+    DATABASE_URL: env.url(['postgres', 'postgresql']).optional(),
+    DATABASE_POOL_SIZE: env.int(10, 1),
+    REDIS_URL: env.url(['redis', 'rediss']).optional(),
+    AMQP_URL: env.url(['amqp', 'amqps']).optional(),
+    /** Prefix of Redis keys, BullMQ queues and the RabbitMQ exchange: several installations can share servers. */
+    NAMESPACE: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'lowercase letters, digits and dashes').default('timeslot'),
+
+    UPSTREAMS: z.string().default(''),
+    IDENTITY_URL: z.url().optional(),
+    UPSTREAM_TIMEOUT_MS: env.int(10_000, 1),
+
+    JWT_ISSUER: z.string().min(1).default('timeslot'),
+    JWT_AUDIENCE: z.string().min(1).default('timeslot-api'),
+    SIGNING_KEYS: z.string().optional(),
+    ACCESS_TOKEN_TTL_SECONDS: env.int(900, 60),
+    REFRESH_TOKEN_TTL_SECONDS: env.int(30 * 24 * 3600, 300),
+
+    CORS_ORIGINS: env.list([]),
+    BODY_LIMIT_BYTES: env.int(1024 * 1024, 1024),
+    TRUST_PROXY: z.string().default('false'),
+    RATE_LIMIT_IP_PER_SECOND: env.int(100, 1),
+    RATE_LIMIT_AUTH_PER_MINUTE: env.int(20, 1),
+    RATE_LIMIT_USER_PER_SECOND: env.int(50, 1),
+    LOGIN_MAX_FAILURES_PER_ACCOUNT: env.int(10, 1),
+    LOGIN_MAX_FAILURES_PER_IP: env.int(50, 1),
+    LOGIN_FAILURE_WINDOW_SECONDS: env.int(15 * 60, 1),
+    REGISTRATIONS_PER_IP_PER_HOUR: env.int(20, 1),
+
+    SHUTDOWN_GRACE_MS: env.int(25_000, 0),
+  })
+  .loose();
+
+export type Config = z.infer<typeof configSchema>;
+export type Mode = 'embedded' | 'distributed';
+
+/** Distributed processes need their servers and must not run on a default secret. */
+export function checkDistributed(config: Config, services: readonly ServiceName[]): string[] {
+  const problems: string[] = [];
+  const needsDb = services.some((s) => s !== 'gateway');
+  if (needsDb && config.DATABASE_URL === undefined) problems.push('DATABASE_URL: required in distributed mode');
+  if (config.REDIS_URL === undefined) problems.push('REDIS_URL: required in distributed mode');
+  if (config.AMQP_URL === undefined && needsDb) problems.push('AMQP_URL: required in distributed mode');
+  if (services.includes('identity') && config.SIGNING_KEYS === undefined) {
+    problems.push('SIGNING_KEYS: required in distributed mode (make one with `timeslot keys generate`)');
+  }
+  if (services.includes('gateway') && !services.includes('identity') && config.IDENTITY_URL === undefined) {
+    problems.push('IDENTITY_URL: required for a gateway without a local identity service (its JWKS is read from there)');
+  }
+  return problems;
+}
+
+/** TRUST_PROXY: "false", "true", or a comma-separated list of addresses/CIDRs. */
+export function parseTrustProxy(value: string): boolean | string[] {
+  if (value === 'false' || value === '') return false;
+  if (value === 'true') return true;
+  return value.split(',').map((s) => s.trim());
+}

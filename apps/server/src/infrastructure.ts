@@ -1,0 +1,105 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Cache, Database, EventBus, JobQueue, RateLimitStore } from '@timeslot/ports';
+import {
+  createBullMqJobQueue,
+  createMemoryCache,
+  createMemoryEventBus,
+  createMemoryJobQueue,
+  createMemoryRateLimitStore,
+  createPgliteDatabase,
+  createPostgresDatabase,
+  createRabbitMqEventBus,
+  createRedisCache,
+  createRedisRateLimitStore,
+} from '@timeslot/adapters';
+import type { Logger } from '@timeslot/kernel';
+import type { Config, Mode } from './config';
+
+/** The adapters behind every port, chosen here and nowhere else. */
+export interface Infrastructure {
+  readonly database: Database | undefined;
+  readonly cache: Cache;
+  readonly rateLimits: RateLimitStore;
+  readonly bus: EventBus;
+  readonly jobs: JobQueue;
+  /** Dependencies /readyz checks. */
+  readonly readiness: Record<string, () => Promise<void>>;
+  close(): Promise<void>;
+}
+
+export interface InfrastructureNeeds {
+  /** Whether any local service keeps data (the gateway alone does not). */
+  readonly database: boolean;
+}
+
+export async function createInfrastructure(mode: Mode, config: Config, needs: InfrastructureNeeds, logger: Logger): Promise<Infrastructure> {
+  return mode === 'embedded' ? embedded(config, needs) : distributed(config, needs, logger);
+}
+
+async function embedded(config: Config, needs: InfrastructureNeeds): Promise<Infrastructure> {
+  let database: Database | undefined;
+  if (needs.database) {
+    const dataDir = path.resolve(config.DATA_DIR, 'pglite');
+    await mkdir(dataDir, { recursive: true });
+    database = await createPgliteDatabase({ dataDir });
+  }
+  const cache = createMemoryCache();
+  const rateLimits = createMemoryRateLimitStore();
+  const bus = createMemoryEventBus();
+  const jobs = createMemoryJobQueue();
+  return {
+    database,
+    cache,
+    rateLimits,
+    bus,
+    jobs,
+    readiness: database === undefined ? {} : { database: () => database.ping() },
+    async close() {
+      await jobs.close();
+      await bus.close();
+      await cache.close();
+      await rateLimits.close();
+      await database?.close();
+    },
+  };
+}
+
+async function distributed(config: Config, needs: InfrastructureNeeds, logger: Logger): Promise<Infrastructure> {
+  const required = (name: 'DATABASE_URL' | 'REDIS_URL' | 'AMQP_URL'): string => {
+    const value = config[name];
+    // checkDistributed() has already refused to start without these; this keeps the types honest.
+    if (value === undefined) throw new Error(`${name} is required in distributed mode`);
+    return value;
+  };
+  const database = needs.database
+    ? await createPostgresDatabase({ url: required('DATABASE_URL'), poolSize: config.DATABASE_POOL_SIZE, applicationName: 'timeslot' })
+    : undefined;
+  const redisUrl = required('REDIS_URL');
+  const cache = createRedisCache({ url: redisUrl, keyPrefix: `${config.NAMESPACE}:cache:` });
+  const rateLimits = createRedisRateLimitStore({ url: redisUrl, keyPrefix: `${config.NAMESPACE}:rl:` });
+  const jobs = createBullMqJobQueue({ url: redisUrl, prefix: config.NAMESPACE });
+  // A gateway-only process publishes and consumes nothing; it still gets a bus so the type is
+  // uniform, but only connects when something uses it.
+  const bus = needs.database ? await createRabbitMqEventBus({ url: required('AMQP_URL'), exchange: `${config.NAMESPACE}.events`, logger }) : createMemoryEventBus();
+  const readiness: Record<string, () => Promise<void>> = {
+    redis: () => cache.ping(),
+  };
+  if (database !== undefined) readiness.database = () => database.ping();
+  if (needs.database) readiness.broker = () => bus.ping();
+  return {
+    database,
+    cache,
+    rateLimits,
+    bus,
+    jobs,
+    readiness,
+    async close() {
+      await jobs.close();
+      await bus.close();
+      await cache.close();
+      await rateLimits.close();
+      await database?.close();
+    },
+  };
+}

@@ -1,0 +1,5 @@
+export * from './database';
+export * from './cache';
+export * from './rate-limit';
+export * from './event-bus';
+export * from './job-queue';

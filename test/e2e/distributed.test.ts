@@ -1,0 +1,180 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { Redis } from 'ioredis';
+import { generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, startTimeslot, testServers, type RunningProcess } from '@timeslot/testing';
+import { generateSigningKeysJson } from '@timeslot/identity';
+
+/**
+ * The distributed topology as real processes on the real servers: one identity process behind two
+ * gateway replicas, each a separate `timeslot start --services …`, in a database of its own.
+ */
+const namespace = `e2e-${randomBytes(4).toString('hex')}`;
+const databaseName = `timeslot_${namespace.replace('-', '_')}`;
+const adminUrl = testServers.postgres;
+const databaseUrl = (() => {
+  const url = new URL(adminUrl);
+  url.pathname = `/${databaseName}`;
+  return url.toString();
+})();
+const authLimit = 40;
+
+let signingKeys: string;
+let identity: RunningProcess;
+let gateways: RunningProcess[] = [];
+
+async function admin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+beforeAll(async () => {
+  await admin(`create database ${databaseName}`);
+  signingKeys = await generateSigningKeysJson();
+  const common = {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: testServers.redis,
+    AMQP_URL: testServers.amqp,
+    NAMESPACE: namespace,
+    SIGNING_KEYS: signingKeys,
+    TRUST_PROXY: 'true',
+    RATE_LIMIT_AUTH_PER_MINUTE: String(authLimit),
+  };
+  const identityPort = await freePort();
+  identity = await startTimeslot(['start', '--services', 'identity'], common, { port: identityPort });
+  const gatewayEnv = { ...common, UPSTREAMS: `identity=${identity.url}`, IDENTITY_URL: identity.url };
+  gateways = await Promise.all(
+    [await freePort(), await freePort()].map((port) => startTimeslot(['start', '--services', 'gateway'], gatewayEnv, { port })),
+  );
+}, 90_000);
+
+afterAll(async () => {
+  const codes = await Promise.all([...gateways, identity].filter(Boolean).map((p) => p.stop()));
+  expect(codes.every((code) => code === 0)).toBe(true);
+  await admin(`drop database if exists ${databaseName} with (force)`);
+  const redis = new Redis(testServers.redis);
+  const keys = await redis.keys(`${namespace}:*`);
+  if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
+}, 60_000);
+
+/** Each call from a distinct documentation address, so per-IP limits of one test don't touch another. */
+let ipCounter = 1;
+function clientIp(): string {
+  ipCounter += 1;
+  return `198.51.100.${ipCounter}`;
+}
+
+async function call(base: string, method: string, path: string, options: { body?: unknown; token?: string; headers?: Record<string, string>; ip?: string } = {}) {
+  const headers: Record<string, string> = { 'x-forwarded-for': options.ip ?? '198.51.100.1', ...options.headers };
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+  const res = await fetch(`${base}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: text === '' ? undefined : (JSON.parse(text) as Record<string, any>) };
+}
+
+describe('distributed: identity behind two gateway replicas', () => {
+  const email = `ada.${namespace}@example.com`;
+  const password = 'correct horse battery';
+
+  it('runs register → login → me → refresh → reuse (family revoked) → logout across both gateways', async () => {
+    const [g1, g2] = gateways.map((g) => g.url) as [string, string];
+    const registered = await call(g1, 'POST', '/api/v1/auth/register', { body: { email, password, name: 'Ada', role: 'client' } });
+    expect(registered.status).toBe(201);
+    expect(registered.body!.user).toMatchObject({ email, name: 'Ada', role: 'client' });
+
+    const login = await call(g2, 'POST', '/api/v1/auth/login', { body: { email: email.toUpperCase(), password } });
+    expect(login.status).toBe(200);
+    const { accessToken, refreshToken } = login.body as { accessToken: string; refreshToken: string };
+
+    const me = await call(g1, 'GET', '/api/v1/users/me', { token: accessToken });
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({ email, role: 'client' });
+
+    const refreshed = await call(g2, 'POST', '/api/v1/auth/refresh', { body: { refreshToken } });
+    expect(refreshed.status).toBe(200);
+    const second = refreshed.body!.refreshToken as string;
+    expect(second).not.toBe(refreshToken);
+
+    const reuse = await call(g1, 'POST', '/api/v1/auth/refresh', { body: { refreshToken } });
+    expect(reuse.status).toBe(401);
+    expect(reuse.body!.code).toBe('REFRESH_TOKEN_REUSED');
+    const afterReuse = await call(g2, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: second } });
+    expect(afterReuse.status).toBe(401);
+
+    const again = await call(g1, 'POST', '/api/v1/auth/login', { body: { email, password } });
+    const logout = await call(g2, 'POST', '/api/v1/auth/logout', { body: { refreshToken: again.body!.refreshToken } });
+    expect(logout.status).toBe(204);
+    const afterLogout = await call(g1, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: again.body!.refreshToken } });
+    expect(afterLogout.status).toBe(401);
+  });
+
+  it('ignores a forged x-user-id at the gateway and at the service itself', async () => {
+    const [g1] = gateways.map((g) => g.url) as [string];
+    const other = await call(g1, 'POST', '/api/v1/auth/register', { body: { email: `eve.${namespace}@example.com`, password, name: 'Eve', role: 'provider' }, ip: clientIp() });
+    const victim = await call(g1, 'POST', '/api/v1/auth/login', { body: { email, password }, ip: clientIp() });
+    const forged = await call(g1, 'GET', '/api/v1/users/me', {
+      token: other.body!.accessToken,
+      headers: { 'x-user-id': victim.body!.user.id, 'x-user-role': 'admin' },
+    });
+    expect(forged.status).toBe(200);
+    expect(forged.body!.email).toBe(`eve.${namespace}@example.com`);
+
+    const direct = await call(identity.url, 'GET', '/api/v1/users/me', { headers: { 'x-user-id': victim.body!.user.id, 'x-user-role': 'admin' } });
+    expect(direct.status).toBe(401);
+  });
+
+  it('refuses tokens with alg none, a wrong key, a wrong audience or an expired time', async () => {
+    const [g1] = gateways.map((g) => g.url) as [string];
+    const user = (await call(g1, 'POST', '/api/v1/auth/login', { body: { email, password }, ip: clientIp() })).body!.user as { id: string };
+    const [realJwk] = (JSON.parse(signingKeys) as { keys: (JWK & { kid: string })[] }).keys;
+    const realKey = await importJWK(realJwk!, 'EdDSA');
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { role: 'admin', jti: 'forged' };
+    const sign = (key: Parameters<SignJWT['sign']>[0], kid: string, aud: string, iat: number, exp: number) =>
+      new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', kid }).setSubject(user.id).setIssuer('timeslot').setAudience(aud).setIssuedAt(iat).setExpirationTime(exp).sign(key);
+
+    const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
+    const payload = Buffer.from(JSON.stringify({ ...claims, sub: user.id, iss: 'timeslot', aud: 'timeslot-api', iat: now, exp: now + 600 })).toString('base64url');
+    const algNone = `${header}.${payload}.`;
+    const { privateKey: strangerKey } = await generateKeyPair('EdDSA');
+    const wrongKey = await sign(strangerKey, realJwk!.kid, 'timeslot-api', now, now + 600);
+    const wrongAudience = await sign(realKey, realJwk!.kid, 'someone-else', now, now + 600);
+    const expired = await sign(realKey, realJwk!.kid, 'timeslot-api', now - 3600, now - 1800);
+    const valid = await sign(realKey, realJwk!.kid, 'timeslot-api', now, now + 600);
+
+    for (const [name, token] of Object.entries({ algNone, wrongKey, wrongAudience, expired })) {
+      const res = await call(g1, 'GET', '/api/v1/users/me', { token, ip: clientIp() });
+      expect(res.status, name).toBe(401);
+      expect(res.headers.get('content-type'), name).toContain('application/problem+json');
+    }
+    // The control: the same construction with the right key and audience is accepted.
+    expect((await call(g1, 'GET', '/api/v1/users/me', { token: valid, ip: clientIp() })).status).toBe(200);
+  });
+
+  it('admits no more than the auth budget across both gateway replicas together', async () => {
+    // Fixed windows of a minute: start the burst early in a window so it cannot straddle two.
+    const intoWindow = Date.now() % 60_000;
+    if (intoWindow > 50_000) await new Promise((r) => setTimeout(r, 60_000 - intoWindow + 50));
+    const ip = '203.0.113.77';
+    const attempts = authLimit + 30;
+    const results = await Promise.all(
+      Array.from({ length: attempts }, (_, i) =>
+        call(gateways[i % 2]!.url, 'POST', '/api/v1/auth/login', { body: { email: `nobody${i}@example.com`, password: 'wrong password' }, ip }),
+      ),
+    );
+    const limited = results.filter((r) => r.status === 429);
+    const admitted = results.filter((r) => r.status !== 429);
+    expect(admitted).toHaveLength(authLimit);
+    expect(limited).toHaveLength(attempts - authLimit);
+    expect(Number(limited[0]!.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(limited[0]!.body!.code).toBe('RATE_LIMITED');
+  });
+});
