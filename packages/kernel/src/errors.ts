@@ -39,6 +39,25 @@ export class AppError extends Error {
   }
 }
 
+/** Every code `commonErrors` produces, with its status (docs/errors.md lists the same). */
+export const commonErrorCodes = {
+  VALIDATION_FAILED: 400,
+  BAD_REQUEST: 400,
+  UNAUTHENTICATED: 401,
+  INVALID_TOKEN: 401,
+  TOKEN_EXPIRED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  ROUTE_NOT_FOUND: 404,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  UPSTREAM_FAILED: 502,
+  SERVICE_UNAVAILABLE: 503,
+  UPSTREAM_TIMEOUT: 504,
+} as const;
+
 /**
  * Codes shared by every service. Each service lists its own codes in its `errors.ts`; all codes
  * are documented in docs/errors.md, and a test keeps the two in step.
@@ -53,7 +72,6 @@ export const commonErrors = {
   forbidden: (message = 'You may not do this.') => new AppError('FORBIDDEN', 403, message),
   notFound: (message = 'Not found.') => new AppError('NOT_FOUND', 404, message),
   routeNotFound: (method: string, url: string) => new AppError('ROUTE_NOT_FOUND', 404, `No route for ${method} ${url}.`),
-  conflict: (code: string, message: string) => new AppError(code, 409, message),
   payloadTooLarge: () => new AppError('PAYLOAD_TOO_LARGE', 413, 'The request body is too large.'),
   unsupportedMediaType: () => new AppError('UNSUPPORTED_MEDIA_TYPE', 415, 'The content type is not supported.'),
   rateLimited: (retryAfterSeconds: number) =>
