@@ -9,7 +9,13 @@ import {
   type ServiceModule,
 } from '@timeslot/kernel';
 import { createGatewayApp, parseRouteTable, registerProxy } from '@timeslot/gateway';
-import { createIdentityService, loadOrCreateSigningKeys, signingKeysFromJwks } from '@timeslot/identity';
+import {
+  createIdentityService,
+  identityPrefixes,
+  loadOrCreateSigningKeys,
+  signingKeysFromJwks,
+  type IdentityService,
+} from '@timeslot/identity';
 import { parseTrustProxy, type Config, type Mode, type ServiceName } from './config';
 import { createInfrastructure, type Infrastructure } from './infrastructure';
 
@@ -18,6 +24,8 @@ export interface Timeslot {
   readonly mode: Mode;
   readonly services: readonly ServiceName[];
   readonly modules: readonly ServiceModule[];
+  /** The local identity service, when this process runs it (for `create-admin`). */
+  readonly identity: IdentityService | undefined;
   readonly infrastructure: Infrastructure;
   /** Apply every local service's migrations. */
   migrate(): Promise<void>;
@@ -26,6 +34,11 @@ export interface Timeslot {
   /** Stop accepting, finish in-flight requests, stop background work, close connections. */
   stop(): Promise<void>;
 }
+
+/** The path prefixes of each service, known without building it: the gateway's route table needs them. */
+const servicePrefixes: Record<Exclude<ServiceName, 'gateway'>, readonly string[]> = {
+  identity: identityPrefixes,
+};
 
 export interface BuildOptions {
   readonly config: Config;
@@ -45,6 +58,7 @@ export async function buildTimeslot(options: BuildOptions): Promise<Timeslot> {
   const local = services.filter((s) => s !== 'gateway');
   const infrastructure = await createInfrastructure(mode, config, { database: local.length > 0 }, logger);
   const modules: ServiceModule[] = [];
+  let identity: IdentityService | undefined;
   let keyResolver: Parameters<typeof createTokenVerifier>[0]['keys'] | undefined;
 
   if (local.includes('identity')) {
@@ -54,7 +68,7 @@ export async function buildTimeslot(options: BuildOptions): Promise<Timeslot> {
       mode === 'embedded'
         ? await loadOrCreateSigningKeys(path.resolve(config.DATA_DIR, 'keys', 'identity-signing-keys.json'))
         : signingKeysFromJwks(config.SIGNING_KEYS ?? '');
-    const identity = await createIdentityService({
+    identity = await createIdentityService({
       database,
       cache: infrastructure.cache,
       rateLimits: infrastructure.rateLimits,
@@ -119,8 +133,8 @@ export async function buildTimeslot(options: BuildOptions): Promise<Timeslot> {
   for (const module of modules) await app.register(module.routes);
 
   if (services.includes('gateway') && mode === 'distributed') {
-    const table = parseRouteTable(config.UPSTREAMS);
-    const remote = table.filter((entry) => !local.includes(entry.service as ServiceName));
+    const table = parseRouteTable(config.UPSTREAMS, servicePrefixes);
+    const remote = table.filter((entry) => !(local as readonly string[]).includes(entry.service));
     if (remote.length > 0) {
       await registerProxy(app, { routes: remote, timeoutMs: config.UPSTREAM_TIMEOUT_MS, logger });
     }
@@ -131,6 +145,7 @@ export async function buildTimeslot(options: BuildOptions): Promise<Timeslot> {
     mode,
     services,
     modules,
+    identity,
     infrastructure,
     async migrate() {
       for (const module of modules) await module.migrate();

@@ -123,11 +123,8 @@ async function main(argv: string[]): Promise<void> {
       const timeslot = await buildTimeslot({ config, mode, services: ['identity'], logger });
       try {
         await timeslot.migrate();
-        const identity = timeslot.modules.find((m) => m.name === 'identity') as
-          | (typeof timeslot.modules)[number] & { createAdmin?: (input: { email: string; password: string; name: string }) => Promise<{ id: string }> }
-          | undefined;
-        if (identity?.createAdmin === undefined) throw new Error('identity service missing');
-        const admin = await identity.createAdmin({ email: values.email, password, name: values.name ?? 'Administrator' });
+        if (timeslot.identity === undefined) throw new Error('identity service missing');
+        const admin = await timeslot.identity.createAdmin({ email: values.email, password, name: values.name ?? 'Administrator' });
         process.stderr.write(`Administrator ${values.email} created (id ${admin.id}).\n`);
       } finally {
         await timeslot.stop();

@@ -81,7 +81,7 @@ async function distributed(config: Config, needs: InfrastructureNeeds, logger: L
   const jobs = createBullMqJobQueue({ url: redisUrl, prefix: config.NAMESPACE });
   // A gateway-only process publishes and consumes nothing; it still gets a bus so the type is
   // uniform, but only connects when something uses it.
-  const bus = needs.database ? await createRabbitMqEventBus({ url: required('AMQP_URL'), exchange: `${config.NAMESPACE}.events`, logger }) : createMemoryEventBus();
+  const bus = needs.database ? createRabbitMqEventBus({ url: required('AMQP_URL'), exchange: `${config.NAMESPACE}.events`, logger }) : createMemoryEventBus();
   const readiness: Record<string, () => Promise<void>> = {
     redis: () => cache.ping(),
   };

@@ -9,7 +9,10 @@ export interface Job<T = unknown> {
 }
 
 export interface EnqueueOptions {
-  /** Dedup: a second enqueue with the id of a job still known to the queue is ignored. */
+  /**
+   * Dedup: a second enqueue with the id of a job still known to the queue is ignored. Ids must not
+   * be integer-like nor contain ":" (BullMQ reserves both); every adapter refuses them.
+   */
   readonly jobId?: string;
   /** Run no earlier than this many ms from now. */
   readonly delayMs?: number;

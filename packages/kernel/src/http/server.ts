@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import fastifySwagger from '@fastify/swagger';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { requestIdHeader } from '@timeslot/ports';
 import { commonErrors } from '../errors';
@@ -34,6 +34,11 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Register another dependency for /readyz. */
     addReadinessCheck(name: string, check: () => Promise<void>): void;
+    /**
+     * Replace what GET /openapi.json serves (default: the document generated from this app's own
+     * routes). A distributed gateway serves the merged document of the services it proxies.
+     */
+    setOpenApiSource(source: () => Promise<unknown>): void;
     metrics: HttpMetrics;
   }
 }
@@ -60,11 +65,13 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
   const checks = new Map<string, ReadinessCheck>(Object.entries(options.readiness ?? {}));
   const readinessTimeoutMs = options.readinessTimeoutMs ?? 2000;
 
+  // Typed as Fastify's logger interface so the app's type does not depend on pino's generics.
+  const loggerInstance: FastifyBaseLogger = options.logger;
   const app = Fastify({
-    loggerInstance: options.logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    loggerInstance,
+    // We log one line per request ourselves (onResponse), with the route template and duration.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     genReqId: requestIdFrom,
-    requestIdLogLabel: 'requestId',
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     trustProxy: options.trustProxy ?? false,
     return503OnClosing: true,
@@ -164,7 +171,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
     return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  let openApiSource: () => Promise<unknown> = async () => app.swagger();
+  app.decorate('setOpenApiSource', (source: () => Promise<unknown>) => {
+    openApiSource = source;
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => openApiSource());
 
   return app;
 }

@@ -1,0 +1,4 @@
+export * from './pglite';
+export * from './postgres';
+export * from './migrate';
+export * from './outbox';

@@ -1,0 +1,250 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { eventEnvelopeSchema } from '@timeslot/ports';
+import type { Database, Db, EventBus, EventEnvelope, Migration } from '@timeslot/ports';
+import { executeRows } from './migrate';
+
+/**
+ * The outbox and inbox tables, schema-relative: `migrate` runs it with `search_path` set to the
+ * service's schema. `seq` breaks ties between rows of one transaction, which share `now()`, so
+ * events leave in the order they were appended.
+ */
+export const outboxMigrationSql = `
+create table outbox (
+  id uuid primary key,
+  seq bigint generated always as identity,
+  type text not null,
+  version int not null,
+  payload jsonb not null,
+  created_at timestamptz not null default now(),
+  sent_at timestamptz null,
+  attempts int not null default 0,
+  last_error text
+);
+create index outbox_unsent_idx on outbox (created_at, seq) where sent_at is null;
+
+create table inbox (
+  consumer text not null,
+  event_id uuid not null,
+  handled_at timestamptz not null default now(),
+  primary key (consumer, event_id)
+);
+`;
+
+/** List it first among a service's migrations: `[outboxMigration, ...await loadMigrations(dir)]`. */
+export const outboxMigration: Migration = { id: '0000_outbox', sql: outboxMigrationSql };
+
+function table(schema: string, name: 'outbox' | 'inbox'): SQL {
+  return sql`${sql.identifier(schema)}.${sql.identifier(name)}`;
+}
+
+/**
+ * Records events in the caller's transaction, so they exist exactly when the state change they
+ * announce does. The relay publishes them after commit.
+ */
+export async function appendToOutbox(tx: Db, schema: string, events: readonly EventEnvelope[]): Promise<void> {
+  if (events.length === 0) return;
+  for (const event of events) {
+    // A malformed envelope would be published to every consumer and rejected by each: refuse it
+    // here, where it fails the request that made it instead.
+    const checked = eventEnvelopeSchema.safeParse(event);
+    if (!checked.success) throw new Error(`Refusing to append a malformed event to the outbox: ${checked.error.message}`);
+  }
+  const rows = events.map((event) => sql`(${event.id}, ${event.type}, ${event.version}, ${JSON.stringify(event)}::jsonb)`);
+  await tx.execute(sql`insert into ${table(schema, 'outbox')} (id, type, version, payload) values ${sql.join(rows, sql`, `)}`);
+}
+
+export interface OutboxRelayOptions {
+  readonly database: Database;
+  readonly schema: string;
+  readonly bus: EventBus;
+  /** Rows published per pass (default 100). */
+  readonly batchSize?: number;
+  /** Time between passes when nothing calls `notify()` (default 1000). */
+  readonly pollIntervalMs?: number;
+  readonly logger?: { error(obj: object, msg: string): void };
+}
+
+export interface OutboxRelay {
+  /** Poll for unsent rows until `stop()`. */
+  start(): void;
+  /** Run a pass soon; call it after committing a transaction that appended events. */
+  notify(): void;
+  /** Run passes until nothing is left to send; resolves with the rows sent, rejects if publishing fails. */
+  flush(): Promise<number>;
+  /** Stop polling and wait for a running pass. */
+  stop(): Promise<void>;
+}
+
+const MAX_BACKOFF_MS = 30_000;
+
+const stderrLogger = {
+  error(obj: object, msg: string): void {
+    console.error(msg, obj);
+  },
+};
+
+/**
+ * One pass at a time per database and schema on PGlite: there a pass runs outside a transaction
+ * (see `createOutboxRelay`), so two relays of one process would otherwise pick the same rows.
+ * On PostgreSQL each relay only takes turns with itself; row locks share the work between them.
+ */
+const pgliteTurns = new WeakMap<Database, Map<string, { last: Promise<unknown> }>>();
+
+function turnFor(database: Database, schema: string): { last: Promise<unknown> } {
+  if (database.kind !== 'pglite') return { last: Promise.resolve() };
+  let bySchema = pgliteTurns.get(database);
+  if (bySchema === undefined) {
+    bySchema = new Map();
+    pgliteTurns.set(database, bySchema);
+  }
+  let turn = bySchema.get(schema);
+  if (turn === undefined) {
+    turn = { last: Promise.resolve() };
+    bySchema.set(schema, turn);
+  }
+  return turn;
+}
+
+/**
+ * Publishes outbox rows and marks them sent, at least once: a crash after publishing and before
+ * marking publishes the rows again on restart, and consumers dedupe with `handleOnce`.
+ *
+ * On PostgreSQL a pass selects a batch `for update skip locked`, publishes it and marks it sent in
+ * one transaction, so replicas share the rows and none publishes a row another is publishing.
+ * PGlite is one connection whose transactions lock out every other statement of the process: a
+ * pass held open across `bus.publish` would stall all requests meanwhile, and deadlock if the
+ * bus waits for a subscriber that writes. There, the same statements run one by one instead, and
+ * passes take turns in-process (PGlite is never shared between processes).
+ */
+export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
+  const { database, schema, bus } = options;
+  const batchSize = options.batchSize ?? 100;
+  const pollIntervalMs = options.pollIntervalMs ?? 1000;
+  const logger = options.logger ?? stderrLogger;
+  const outbox = table(schema, 'outbox');
+  const turn = turnFor(database, schema);
+  const inTurn = <T>(fn: () => Promise<T>): Promise<T> => {
+    const result = turn.last.then(fn, fn);
+    turn.last = result.catch(() => undefined);
+    return result;
+  };
+  const inPass = <T>(work: (db: Db) => Promise<T>): Promise<T> =>
+    database.kind === 'postgres' ? database.db.transaction((tx) => work(tx)) : work(database.db);
+
+  async function pass(): Promise<number> {
+    let batch: { id: string; payload: EventEnvelope }[] = [];
+    try {
+      return await inPass(async (db) => {
+        batch = await executeRows(
+          db,
+          sql`select id, payload from ${outbox} where sent_at is null order by created_at, seq limit ${batchSize} for update skip locked`,
+        );
+        if (batch.length === 0) return 0;
+        await bus.publish(batch.map((row) => row.payload));
+        const ids = sql.join(batch.map((row) => sql`${row.id}`), sql`, `);
+        await db.execute(sql`update ${outbox} set sent_at = now(), attempts = attempts + 1 where id in (${ids})`);
+        return batch.length;
+      });
+    } catch (error) {
+      if (batch.length > 0) await recordFailure(batch.map((row) => row.id), error);
+      throw error;
+    }
+  }
+
+  // Outside the pass's transaction: on PostgreSQL it rolls back, and the record would go with it.
+  async function recordFailure(ids: string[], error: unknown): Promise<void> {
+    const message = (error instanceof Error ? error.message : String(error)).slice(0, 1000);
+    try {
+      const list = sql.join(ids.map((id) => sql`${id}`), sql`, `);
+      await database.db.execute(sql`update ${outbox} set attempts = attempts + 1, last_error = ${message} where id in (${list})`);
+    } catch (recordError) {
+      logger.error({ err: recordError, schema }, 'outbox relay could not record a failed publish');
+    }
+  }
+
+  async function drain(): Promise<number> {
+    let sent = 0;
+    for (;;) {
+      const count = await inTurn(pass);
+      sent += count;
+      if (count < batchSize) return sent;
+    }
+  }
+
+  let started = false;
+  let timer: NodeJS.Timeout | undefined;
+  let dueAt = Infinity;
+  let failures = 0;
+  let ticking: Promise<void> = Promise.resolve();
+
+  function schedule(delayMs: number): void {
+    if (!started) return;
+    const at = Date.now() + delayMs;
+    if (timer !== undefined && dueAt <= at) return;
+    clearTimeout(timer);
+    dueAt = at;
+    timer = setTimeout(() => {
+      timer = undefined;
+      dueAt = Infinity;
+      // Kept as one promise so stop() waits for every tick still running, not just the last.
+      ticking = Promise.all([ticking, tick()]).then(() => undefined);
+    }, delayMs);
+    // The relay alone should not keep a process alive that is otherwise done.
+    timer.unref();
+  }
+
+  async function tick(): Promise<void> {
+    try {
+      await drain();
+      failures = 0;
+    } catch (error) {
+      failures++;
+      logger.error({ err: error, schema, failures }, 'outbox relay could not publish; will retry');
+    }
+    schedule(failures === 0 ? pollIntervalMs : Math.min(pollIntervalMs * 2 ** failures, Math.max(MAX_BACKOFF_MS, pollIntervalMs)));
+  }
+
+  return {
+    start(): void {
+      if (started) return;
+      started = true;
+      schedule(0);
+    },
+    notify(): void {
+      // While backing off, a broker that just failed gets no extra traffic from each commit.
+      if (failures === 0) schedule(0);
+    },
+    flush: drain,
+    async stop(): Promise<void> {
+      started = false;
+      clearTimeout(timer);
+      timer = undefined;
+      dueAt = Infinity;
+      await ticking;
+    },
+  };
+}
+
+/**
+ * Runs `work` once per (consumer, event): the inbox row and the work's writes commit together, so
+ * a redelivered event returns false without running `work`, and a crash or error inside `work`
+ * leaves no inbox row (the next delivery tries again). Concurrent deliveries of one event
+ * serialise on the inbox's primary key.
+ */
+export async function handleOnce(
+  database: Database,
+  schema: string,
+  consumer: string,
+  eventId: string,
+  work: (tx: Db) => Promise<void>,
+): Promise<boolean> {
+  return database.db.transaction(async (tx) => {
+    const inserted = await executeRows(
+      tx,
+      sql`insert into ${table(schema, 'inbox')} (consumer, event_id) values (${consumer}, ${eventId}) on conflict do nothing returning event_id`,
+    );
+    if (inserted.length === 0) return false;
+    await work(tx);
+    return true;
+  });
+}

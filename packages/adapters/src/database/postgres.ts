@@ -1,0 +1,87 @@
+import pg from 'pg';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import type { Database } from '@timeslot/ports';
+
+export interface PostgresDatabaseOptions {
+  readonly url: string;
+  /** Connections per process (default 10). */
+  readonly poolSize?: number;
+  /** Shown in pg_stat_activity, so operators can tell the services' connections apart. */
+  readonly applicationName?: string;
+  /** Server-side limit for every statement (default: the server's setting). */
+  readonly statementTimeoutMs?: number;
+  /** How long `ping()` waits before rejecting (default 2000). */
+  readonly pingTimeoutMs?: number;
+  /** Where connection errors go (a pino logger fits). Defaults to stderr. */
+  readonly logger?: { error(obj: object, msg: string): void };
+}
+
+const INTERVAL_OID = 1186;
+
+const stderrLogger = {
+  error(obj: object, msg: string): void {
+    console.error(msg, obj);
+  },
+};
+
+/** The distributed Database adapter: PostgreSQL through a pg pool, shared by every request. */
+export async function createPostgresDatabase(options: PostgresDatabaseOptions): Promise<Database> {
+  const logger = options.logger ?? stderrLogger;
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: 5_000,
+    ...(options.applicationName === undefined ? {} : { application_name: options.applicationName }),
+    ...(options.statementTimeoutMs === undefined ? {} : { statement_timeout: options.statementTimeoutMs }),
+    types: {
+      // PGlite hands intervals back as text; keep `query()` rows alike on both adapters.
+      getTypeParser: ((oid: number, format?: 'text' | 'binary'): ((value: string) => unknown) =>
+        oid === INTERVAL_OID ? (value: string) => value : (pg.types.getTypeParser(oid, format ?? 'text') as (value: string) => unknown)) as typeof pg.types.getTypeParser,
+    },
+  });
+
+  // An error on an idle pooled connection (server restart, pg_terminate_backend, network cut) is
+  // emitted on the pool; without a listener Node treats it as unhandled and the process dies.
+  pool.on('error', (err) => {
+    logger.error({ err }, 'idle PostgreSQL connection failed; the pool will open a new one');
+  });
+  // The same error on a checked-out client between two statements (a transaction waiting on
+  // application code) is emitted on the client itself, which pg-pool leaves without a listener.
+  pool.on('connect', (client) => {
+    client.on('error', (err) => {
+      logger.error({ err }, 'PostgreSQL connection failed while in use');
+    });
+  });
+
+  const db = drizzle({ client: pool });
+  const pingTimeoutMs = options.pingTimeoutMs ?? 2_000;
+  let closing: Promise<void> | undefined;
+
+  return {
+    kind: 'postgres',
+    db,
+    async query<Row = Record<string, unknown>>(text: string, params: readonly unknown[] = []): Promise<Row[]> {
+      const result = await pool.query(text, [...params]);
+      return result.rows as Row[];
+    },
+    async ping(): Promise<void> {
+      // A race and not only query_timeout: waiting for a free connection counts too.
+      const probe = pool.query('select 1');
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`PostgreSQL did not answer within ${pingTimeoutMs} ms`)), pingTimeoutMs);
+      });
+      try {
+        await Promise.race([probe, timeout]);
+      } finally {
+        clearTimeout(timer);
+        // The losing probe may still settle later; its outcome no longer matters.
+        probe.catch(() => undefined);
+      }
+    },
+    close(): Promise<void> {
+      closing ??= pool.end();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,158 @@
+import { Queue, Worker } from 'bullmq';
+import type { Job as BullJob } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { EnqueueOptions, FailedJob, Job, JobQueue, JobWorker, QueueCounts, WorkerOptions } from '@timeslot/ports';
+import { COMPLETED_KEPT, assertJobId, defaultEnqueueOptions } from './memory';
+
+export interface JobQueueLogger {
+  warn(obj: object, msg: string): void;
+}
+
+export interface BullMqJobQueueOptions {
+  readonly url: string;
+  /** BullMQ's key prefix in Redis (default `timeslot`). */
+  readonly prefix?: string;
+  readonly logger?: JobQueueLogger;
+}
+
+/** The JobQueue plus the BullMQ queues behind it, for dashboards such as bull-board. */
+export interface BullMqJobQueue extends JobQueue {
+  /** Every BullMQ Queue this process has used so far (by enqueue or process). */
+  queues(): Queue[];
+  queue(name: string): Queue;
+}
+
+const consoleLogger: JobQueueLogger = { warn: (obj, msg) => console.warn(msg, obj) };
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * The distributed JobQueue on BullMQ. Its limiter counts starts in Redis per queue, so a rate
+ * limit holds across every worker in every process; completed jobs are kept (the last 1000) so
+ * their ids keep deduplicating, and failed jobs are kept for inspection.
+ */
+export function createBullMqJobQueue(options: BullMqJobQueueOptions): BullMqJobQueue {
+  const prefix = options.prefix ?? 'timeslot';
+  const logger = options.logger ?? consoleLogger;
+  // Producers fail fast when Redis is away (an enqueue inside a request must not hang), while
+  // workers wait for it: BullMQ requires maxRetriesPerRequest null on worker connections.
+  const producerConnection = new Redis(options.url, { maxRetriesPerRequest: 3 });
+  const workerConnection = new Redis(options.url, { maxRetriesPerRequest: null });
+  for (const connection of [producerConnection, workerConnection]) {
+    connection.on('error', (error: Error) => logger.warn({ err: error.message }, 'Redis connection error (job queue)'));
+  }
+  const queues = new Map<string, Queue>();
+  const workers = new Set<Worker>();
+  let closing: Promise<void> | undefined;
+
+  function queueOf(name: string): Queue {
+    if (closing) throw new Error('The job queue is closed.');
+    let queue = queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, { connection: producerConnection, prefix });
+      queue.on('error', (error: Error) => logger.warn({ queue: name, err: error.message }, 'BullMQ queue error'));
+      queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  return {
+    queues: () => [...queues.values()],
+    queue: queueOf,
+
+    async enqueue<T>(queue: string, name: string, data: T, enqueueOptions: EnqueueOptions = {}) {
+      assertJobId(enqueueOptions.jobId);
+      // BullMQ ignores an add whose jobId it still holds, in any state: that is the dedup.
+      await queueOf(queue).add(name, data, {
+        jobId: enqueueOptions.jobId,
+        delay: enqueueOptions.delayMs,
+        attempts: Math.max(1, enqueueOptions.attempts ?? defaultEnqueueOptions.attempts),
+        backoff: { type: 'exponential', delay: enqueueOptions.backoffMs ?? defaultEnqueueOptions.backoffMs },
+        removeOnComplete: { count: COMPLETED_KEPT },
+        removeOnFail: false,
+      });
+    },
+
+    async process<T>(queue: string, handler: (job: Job<T>) => Promise<void>, workerOptions: WorkerOptions = {}): Promise<JobWorker> {
+      queueOf(queue);
+      const { rateLimit } = workerOptions;
+      const worker = new Worker(
+        queue,
+        async (job: BullJob) => {
+          await handler({ id: job.id ?? '', queue, name: job.name, data: job.data as T, attempt: job.attemptsMade + 1 });
+        },
+        {
+          connection: workerConnection,
+          prefix,
+          concurrency: Math.max(1, workerOptions.concurrency ?? 1),
+          limiter: rateLimit ? { max: rateLimit.max, duration: rateLimit.durationMs } : undefined,
+        },
+      );
+      worker.on('error', (error: Error) => logger.warn({ queue, err: error.message }, 'BullMQ worker error'));
+      worker.on('failed', (job: BullJob | undefined, error: Error) =>
+        logger.warn({ queue, jobId: job?.id, name: job?.name, attempt: job?.attemptsMade, err: error.message }, 'Job failed'),
+      );
+      workers.add(worker);
+      try {
+        await worker.waitUntilReady();
+      } catch (error) {
+        workers.delete(worker);
+        await worker.close(true);
+        throw error;
+      }
+      return {
+        close: async () => {
+          workers.delete(worker);
+          // Waits for the jobs it is running; BullMQ hands everything else to other workers.
+          await worker.close();
+        },
+      };
+    },
+
+    async failed(queue): Promise<FailedJob[]> {
+      const jobs = await queueOf(queue).getJobs(['failed'], 0, -1, true);
+      return jobs.map((job) => ({
+        id: job.id ?? '',
+        queue,
+        name: job.name,
+        data: job.data as unknown,
+        attempt: job.attemptsMade,
+        error: job.failedReason,
+        failedAt: new Date(job.finishedOn ?? job.processedOn ?? job.timestamp).toISOString(),
+      }));
+    },
+
+    async counts(queue): Promise<QueueCounts> {
+      const counts = await queueOf(queue).getJobCounts('waiting', 'delayed', 'active', 'completed', 'failed');
+      return {
+        waiting: counts.waiting ?? 0,
+        delayed: counts.delayed ?? 0,
+        active: counts.active ?? 0,
+        completed: counts.completed ?? 0,
+        failed: counts.failed ?? 0,
+      };
+    },
+
+    async ping() {
+      if (closing) throw new Error('The job queue is closed.');
+      await producerConnection.ping();
+    },
+
+    close() {
+      closing ??= (async () => {
+        await Promise.allSettled([...workers].map((worker) => worker.close()));
+        workers.clear();
+        await Promise.allSettled([...queues.values()].map((queue) => queue.close()));
+        for (const connection of [producerConnection, workerConnection]) {
+          try {
+            await connection.quit();
+          } catch (error) {
+            logger.warn({ err: message(error) }, 'Redis quit failed; disconnecting');
+            connection.disconnect();
+          }
+        }
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import { Redis } from 'ioredis';
+import type { RateLimitDecision, RateLimitStore } from '@timeslot/ports';
+
+export interface RedisRateLimitStoreOptions {
+  /** Used to open (and, on close, quit) a connection when `redis` is not given. */
+  readonly url: string;
+  /** Prepended to every key (default "ratelimit:"). */
+  readonly keyPrefix?: string;
+  /** A connection owned by the caller: it is used as is and not closed by `close()`. */
+  readonly redis?: Redis;
+}
+
+// Both scripts take the time from Redis, so replicas whose clocks disagree still share one window.
+// The window number lives in the hash (field w) rather than in the key name, so that reset() is one
+// DEL of a key it can name without knowing the window length.
+const CLOCK = `
+redis.replicate_commands()
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local length = tonumber(ARGV[1])
+local number = math.floor(now / length)
+local id = string.format('%d:%d', length, number)
+local resetMs = (number + 1) * length - now
+`;
+
+const HIT = `${CLOCK}
+if redis.call('HGET', KEYS[1], 'w') ~= id then
+  redis.call('HSET', KEYS[1], 'w', id, 'c', 1)
+  redis.call('PEXPIRE', KEYS[1], resetMs)
+  return {1, resetMs}
+end
+return {redis.call('HINCRBY', KEYS[1], 'c', 1), resetMs}
+`;
+
+const PEEK = `${CLOCK}
+local window = redis.call('HMGET', KEYS[1], 'w', 'c')
+if window[1] == id then return {tonumber(window[2]), resetMs} end
+return {0, resetMs}
+`;
+
+type RateLimitRedis = Redis & {
+  timeslotRateLimitHit(key: string, windowMs: number): Promise<[number, number]>;
+  timeslotRateLimitPeek(key: string, windowMs: number): Promise<[number, number]>;
+};
+
+/**
+ * The distributed RateLimitStore: one atomic Lua script per hit (sent by EVALSHA), so every gateway
+ * replica draws on one budget per key. Windows are fixed and aligned on the epoch, like the
+ * in-memory store.
+ */
+export function createRedisRateLimitStore(options: RedisRateLimitStoreOptions): RateLimitStore {
+  const owned = options.redis === undefined;
+  const redis = (options.redis ?? new Redis(options.url)) as RateLimitRedis;
+  redis.defineCommand('timeslotRateLimitHit', { numberOfKeys: 1, lua: HIT });
+  redis.defineCommand('timeslotRateLimitPeek', { numberOfKeys: 1, lua: PEEK });
+  const prefix = options.keyPrefix ?? 'ratelimit:';
+
+  return {
+    async hit(key: string, limit: number, windowMs: number): Promise<RateLimitDecision> {
+      const length = validWindow(limit, windowMs);
+      const [count, resetMs] = await redis.timeslotRateLimitHit(prefix + key, length);
+      return { allowed: count <= limit, limit, remaining: Math.max(0, limit - count), resetMs };
+    },
+
+    async peek(key: string, limit: number, windowMs: number): Promise<RateLimitDecision> {
+      const length = validWindow(limit, windowMs);
+      const [count, resetMs] = await redis.timeslotRateLimitPeek(prefix + key, length);
+      // "Would one more hit be allowed": decide as if it were counted, and report what is left now.
+      return { allowed: count + 1 <= limit, limit, remaining: Math.max(0, limit - count), resetMs };
+    },
+
+    async reset(key: string): Promise<void> {
+      await redis.del(prefix + key);
+    },
+
+    async ping(): Promise<void> {
+      await redis.ping();
+    },
+
+    async close(): Promise<void> {
+      if (owned) await redis.quit();
+    },
+  };
+}
+
+/** Returns the window length in whole milliseconds. */
+function validWindow(limit: number, windowMs: number): number {
+  if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`Rate limit must be a whole number >= 0, got ${limit}`);
+  if (!Number.isFinite(windowMs) || windowMs <= 0) throw new RangeError(`Rate-limit window must be a positive number of ms, got ${windowMs}`);
+  return Math.ceil(windowMs);
+}

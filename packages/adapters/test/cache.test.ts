@@ -1,0 +1,130 @@
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { testServers, uniqueName } from '@timeslot/testing';
+import { cacheContract } from '@timeslot/ports/contracts/cache.contract';
+import { createMemoryCache } from '../src/cache/memory';
+import { createRedisCache } from '../src/cache/redis';
+
+const filePrefix = uniqueName('test_cache');
+let handlesMade = 0;
+const admin = new Redis(testServers.redis);
+
+afterAll(async () => {
+  await deleteByPrefix(filePrefix);
+  await admin.quit();
+});
+
+async function deleteByPrefix(prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await admin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    if (keys.length > 0) await admin.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
+
+async function keysUnder(prefix: string): Promise<string[]> {
+  const found: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await admin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    found.push(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  return found.sort();
+}
+
+function nextPrefix(): string {
+  handlesMade += 1;
+  return `${filePrefix}:${handlesMade}:`;
+}
+
+cacheContract('memory', async () => {
+  // One process has one cache, so the "replica" is the same instance.
+  const cache = createMemoryCache();
+  return { cache, replica: cache, cleanup: () => cache.close() };
+});
+
+cacheContract('redis', async () => {
+  const keyPrefix = nextPrefix();
+  // Two clients, two connections: what two replicas of a service would have.
+  const cache = createRedisCache({ url: testServers.redis, keyPrefix });
+  const replica = createRedisCache({ url: testServers.redis, keyPrefix });
+  return {
+    cache,
+    replica,
+    cleanup: async () => {
+      await Promise.all([cache.close(), replica.close()]);
+      await deleteByPrefix(keyPrefix);
+    },
+  };
+});
+
+describe('memory cache', () => {
+  it('evicts the least recently used entry beyond maxEntries', async () => {
+    const cache = createMemoryCache({ maxEntries: 2 });
+    await cache.set('a', 1, 60_000);
+    await cache.set('b', 2, 60_000);
+    expect(await cache.get('a')).toBe(1);
+    await cache.set('c', 3, 60_000);
+    expect(await cache.get('b')).toBeUndefined();
+    expect(await cache.get('a')).toBe(1);
+    expect(await cache.get('c')).toBe(3);
+    await cache.close();
+  });
+
+  it('returns but does not store a load result of undefined', async () => {
+    const cache = createMemoryCache();
+    let calls = 0;
+    const load = async () => {
+      calls += 1;
+      return undefined;
+    };
+    expect(await cache.getOrLoad('nothing', 60_000, load)).toBeUndefined();
+    expect(await cache.getOrLoad('nothing', 60_000, load)).toBeUndefined();
+    expect(calls).toBe(2);
+    await cache.close();
+  });
+});
+
+describe('redis cache', () => {
+  it('gives every key it writes a TTL and leaves no lease behind', async () => {
+    const keyPrefix = nextPrefix();
+    const cache = createRedisCache({ url: testServers.redis, keyPrefix });
+    await cache.set('set', { a: 1 }, 60_000);
+    await cache.getOrLoad('loaded', 60_000, async () => ({ b: 2 }));
+    expect(await keysUnder(keyPrefix)).toEqual([`${keyPrefix}v:loaded`, `${keyPrefix}v:set`]);
+    for (const key of await keysUnder(keyPrefix)) {
+      const ttl = await admin.pttl(key);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(60_000);
+    }
+    expect(JSON.parse((await admin.get(`${keyPrefix}v:loaded`))!)).toEqual({ b: 2 });
+    await cache.close();
+  });
+
+  it('does not store a load that outlived its lease', async () => {
+    const keyPrefix = nextPrefix();
+    const cache = createRedisCache({ url: testServers.redis, keyPrefix, loadLeaseMs: 20 });
+    const value = await cache.getOrLoad('slow', 60_000, async () => {
+      // Wait (bounded) until Redis has expired the lease, as it would for a load slower than it.
+      const startedAt = Date.now();
+      while ((await admin.exists(`${keyPrefix}lease:slow`)) === 1 && Date.now() - startedAt < 2_000) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      return 'too late';
+    });
+    expect(value).toBe('too late');
+    expect(await cache.get('slow')).toBeUndefined();
+    await cache.close();
+  });
+
+  it('leaves a connection it was given open on close', async () => {
+    const redis = new Redis(testServers.redis);
+    const cache = createRedisCache({ url: 'redis://unused.invalid:1', redis, keyPrefix: nextPrefix() });
+    await cache.set('k', 1, 60_000);
+    await cache.close();
+    expect(await redis.ping()).toBe('PONG');
+    await redis.quit();
+  });
+});

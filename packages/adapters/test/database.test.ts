@@ -1,0 +1,149 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { databaseContract } from '@timeslot/ports/contracts/database.contract';
+import { testServers, uniqueName } from '@timeslot/testing';
+import type { Database } from '@timeslot/ports';
+import * as toolkit from '../src/database/index';
+import { createPgliteDatabase, createPostgresDatabase, loadMigrations, migrate, splitSqlStatements } from '../src/database/index';
+
+databaseContract(
+  'PGlite (in memory)',
+  async () => {
+    const database = await createPgliteDatabase();
+    return { database, cleanup: () => database.close() };
+  },
+  toolkit,
+);
+
+databaseContract(
+  'PostgreSQL',
+  async () => {
+    const database = await createPostgresDatabase({ url: testServers.postgres, poolSize: 5, applicationName: uniqueName('dbcontract') });
+    return { database, cleanup: () => database.close() };
+  },
+  toolkit,
+);
+
+describe('migrate on PostgreSQL', () => {
+  it('applies each migration exactly once when five replicas start together', async () => {
+    const schema = uniqueName('migrate_race');
+    const replicas = await Promise.all(
+      Array.from({ length: 5 }, (_, n) => createPostgresDatabase({ url: testServers.postgres, poolSize: 2, applicationName: `${schema}_${n}` })),
+    );
+    try {
+      // Neither statement is idempotent: a second run would fail or add a second row.
+      const migrations = [
+        { id: '0001_table', sql: 'create table counted (n int not null);' },
+        { id: '0002_row', sql: 'insert into counted values (1);' },
+        { id: '0003_index', sql: 'create index counted_n on counted (n);' },
+      ];
+      const results = await Promise.all(replicas.map((database) => migrate(database, { schema, migrations })));
+      expect(results.flatMap((result) => result.applied).sort()).toEqual(['0001_table', '0002_row', '0003_index']);
+      expect(await replicas[0]!.query(`select n from "${schema}".counted`)).toEqual([{ n: 1 }]);
+    } finally {
+      await replicas[0]!.query(`drop schema if exists "${schema}" cascade`);
+      await Promise.all(replicas.map((database) => database.close()));
+    }
+  });
+});
+
+describe('PostgreSQL adapter', () => {
+  it('survives the server dropping its connections, idle or mid-transaction', async () => {
+    const applicationName = uniqueName('dbkill');
+    const errors: unknown[] = [];
+    const database = await createPostgresDatabase({
+      url: testServers.postgres,
+      applicationName,
+      logger: { error: (obj) => errors.push(obj) },
+    });
+    const admin = await createPostgresDatabase({ url: testServers.postgres, poolSize: 1 });
+    try {
+      await Promise.all([database.query('select 1'), database.query('select 1')]);
+      const outcome = await database.db
+        .transaction(async (tx) => {
+          await tx.execute('select 1');
+          await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1', [applicationName]);
+          await tx.execute('select 1');
+        })
+        .then(
+          () => 'committed',
+          (error: unknown) => error,
+        );
+      expect(outcome).toBeInstanceOf(Error);
+      // Still alive (an unhandled 'error' event would have ended this process), and usable again.
+      expect(await database.query('select 2 as two')).toEqual([{ two: 2 }]);
+      await database.ping();
+      expect(errors.length).toBeGreaterThan(0);
+    } finally {
+      await Promise.all([database.close(), admin.close()]);
+    }
+  });
+
+  it('applies the statement timeout and rejects ping when the server is unreachable', async () => {
+    const database = await createPostgresDatabase({ url: testServers.postgres, statementTimeoutMs: 50 });
+    const nowhere = await createPostgresDatabase({ url: 'postgres://postgres@127.0.0.1:1/test', logger: { error: () => undefined } });
+    try {
+      await expect(database.query('select pg_sleep(2)')).rejects.toThrow(/statement timeout/);
+      await expect(nowhere.ping()).rejects.toThrow();
+    } finally {
+      await Promise.all([database.close(), nowhere.close()]);
+    }
+  });
+});
+
+describe('PGlite adapter', () => {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+
+  it('keeps data in a directory whose parents it creates', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'timeslot-pglite-'));
+    dirs.push(root);
+    const dataDir = join(root, 'data', 'nested', 'db');
+    let database: Database = await createPgliteDatabase({ dataDir });
+    await migrate(database, { schema: 'kept', migrations: [{ id: '0001', sql: "create table notes (body text); insert into notes values ('hello');" }] });
+    await database.close();
+    database = await createPgliteDatabase({ dataDir });
+    try {
+      expect(await database.query('select body from kept.notes')).toEqual([{ body: 'hello' }]);
+      expect(await migrate(database, { schema: 'kept', migrations: [{ id: '0001', sql: "create table notes (body text); insert into notes values ('hello');" }] })).toEqual({ applied: [] });
+    } finally {
+      await database.close();
+    }
+  });
+});
+
+describe('loadMigrations and splitSqlStatements', () => {
+  it('reads *.sql files sorted by name', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'timeslot-migrations-'));
+    try {
+      await writeFile(join(dir, '0002_b.sql'), 'select 2;');
+      await writeFile(join(dir, '0001_a.sql'), 'select 1;');
+      await writeFile(join(dir, 'README.md'), 'not a migration');
+      expect(await loadMigrations(dir)).toEqual([
+        { id: '0001_a', sql: 'select 1;' },
+        { id: '0002_b', sql: 'select 2;' },
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('splits only at semicolons that end statements', () => {
+    const script = [
+      `create table "odd;name" (a$b int);`,
+      `select 'x;y', $1, $$a;b$$, $tag$ $$; $tag$;`,
+      `-- comment; not a statement`,
+      `/* outer /* inner; */ still; */ select E'q\\';';`,
+      `  ;  `,
+    ].join('\n');
+    expect(splitSqlStatements(script)).toEqual([
+      `create table "odd;name" (a$b int)`,
+      `select 'x;y', $1, $$a;b$$, $tag$ $$; $tag$`,
+      `-- comment; not a statement\n/* outer /* inner; */ still; */ select E'q\\';'`,
+    ]);
+  });
+});

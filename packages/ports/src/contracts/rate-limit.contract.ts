@@ -1,0 +1,136 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RateLimitStore } from '../rate-limit';
+
+export interface RateLimitContractHandles {
+  readonly store: RateLimitStore;
+  /** A second handle on the same store, like another gateway replica. */
+  readonly replica: RateLimitStore;
+  cleanup(): Promise<void>;
+}
+
+// Windows are aligned on the clock, so a test that must stay inside one window uses a long one:
+// the chance of crossing a boundary during a few milliseconds of test is then negligible.
+const HOUR = 3_600_000;
+
+/** The RateLimitStore contract: every adapter must pass it unchanged, against a real store. */
+export function rateLimitContract(name: string, make: () => Promise<RateLimitContractHandles>): void {
+  describe(`RateLimitStore contract: ${name}`, () => {
+    let handles: RateLimitContractHandles;
+    let store: RateLimitStore;
+    let replica: RateLimitStore;
+
+    beforeEach(async () => {
+      handles = await make();
+      ({ store, replica } = handles);
+    });
+    afterEach(async () => {
+      await handles.cleanup();
+    });
+
+    it('allows up to the limit, counting remaining down, then refuses', async () => {
+      const decisions = [];
+      for (let i = 0; i < 4; i += 1) decisions.push(await store.hit('login:ada', 3, HOUR));
+      expect(decisions.map((d) => [d.allowed, d.remaining, d.limit])).toEqual([
+        [true, 2, 3],
+        [true, 1, 3],
+        [true, 0, 3],
+        [false, 0, 3],
+      ]);
+      for (const decision of decisions) {
+        expect(decision.resetMs).toBeGreaterThan(0);
+        expect(decision.resetMs).toBeLessThanOrEqual(HOUR);
+      }
+    });
+
+    it('keeps refusing once over the limit', async () => {
+      await store.hit('k', 1, HOUR);
+      for (let i = 0; i < 3; i += 1) {
+        const decision = await store.hit('k', 1, HOUR);
+        expect(decision).toMatchObject({ allowed: false, remaining: 0 });
+      }
+    });
+
+    it('refuses everything with a limit of 0', async () => {
+      expect(await store.hit('closed', 0, HOUR)).toMatchObject({ allowed: false, remaining: 0, limit: 0 });
+    });
+
+    it('counts each key separately', async () => {
+      await store.hit('ip:1', 1, HOUR);
+      expect((await store.hit('ip:1', 1, HOUR)).allowed).toBe(false);
+      expect(await store.hit('ip:2', 1, HOUR)).toMatchObject({ allowed: true, remaining: 0 });
+    });
+
+    it('shares one budget between replicas', async () => {
+      expect((await store.hit('shared', 3, HOUR)).remaining).toBe(2);
+      expect((await replica.hit('shared', 3, HOUR)).remaining).toBe(1);
+      expect((await store.hit('shared', 3, HOUR)).remaining).toBe(0);
+      expect((await replica.hit('shared', 3, HOUR)).allowed).toBe(false);
+    });
+
+    it('says when the window resets, and allows again in the next window', async () => {
+      const windowMs = 100;
+      expect((await store.hit('burst', 1, windowMs)).allowed).toBe(true);
+      const refused = await store.hit('burst', 1, windowMs);
+      const refusedAt = Date.now();
+      expect(refused.allowed).toBe(false);
+      expect(refused.resetMs).toBeGreaterThan(0);
+      expect(refused.resetMs).toBeLessThanOrEqual(windowMs);
+      // The window's end cannot be awaited, so poll (peek does not count) with a bound.
+      while (!(await replica.peek('burst', 1, windowMs)).allowed && Date.now() - refusedAt < 2_000) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      // The new window opened no later than announced (with slack for a busy machine)...
+      expect(Date.now() - refusedAt).toBeLessThanOrEqual(refused.resetMs + 250);
+      // ...and allows a full budget again.
+      const again = await store.hit('burst', 1, windowMs);
+      expect(again.allowed).toBe(true);
+      expect(again.resetMs).toBeLessThanOrEqual(windowMs);
+    });
+
+    it('peek says whether one more hit would be allowed without counting one', async () => {
+      for (let i = 0; i < 5; i += 1) {
+        expect(await store.peek('p', 2, HOUR)).toMatchObject({ allowed: true, remaining: 2, limit: 2 });
+      }
+      await store.hit('p', 2, HOUR);
+      expect(await replica.peek('p', 2, HOUR)).toMatchObject({ allowed: true, remaining: 1 });
+      expect(await store.hit('p', 2, HOUR)).toMatchObject({ allowed: true, remaining: 0 });
+      const peeked = await replica.peek('p', 2, HOUR);
+      expect(peeked).toMatchObject({ allowed: false, remaining: 0 });
+      expect(peeked.resetMs).toBeGreaterThan(0);
+      expect(peeked.resetMs).toBeLessThanOrEqual(HOUR);
+    });
+
+    it('reset forgets the key on every replica', async () => {
+      await store.hit('r', 2, HOUR);
+      await store.hit('r', 2, HOUR);
+      expect((await replica.hit('r', 2, HOUR)).allowed).toBe(false);
+      await replica.reset('r');
+      expect(await store.peek('r', 2, HOUR)).toMatchObject({ allowed: true, remaining: 2 });
+      expect(await store.hit('r', 2, HOUR)).toMatchObject({ allowed: true, remaining: 1 });
+      await store.reset('never-hit');
+    });
+
+    it('allows exactly the limit under 200 concurrent hits spread over two replicas', async () => {
+      const decisions = await Promise.all(
+        Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? store : replica).hit('stampede', 50, HOUR)),
+      );
+      expect(decisions.filter((d) => d.allowed)).toHaveLength(50);
+      // Each allowed hit saw a distinct count, so the remaining values are 49..0 exactly once.
+      const remaining = decisions.filter((d) => d.allowed).map((d) => d.remaining).sort((a, b) => a - b);
+      expect(remaining).toEqual(Array.from({ length: 50 }, (_, i) => i));
+      expect(await store.peek('stampede', 50, HOUR)).toMatchObject({ allowed: false, remaining: 0 });
+    });
+
+    it('rejects a limit or window that makes no sense', async () => {
+      await expect(store.hit('k', -1, HOUR)).rejects.toThrow();
+      await expect(store.hit('k', 1.5, HOUR)).rejects.toThrow();
+      await expect(store.hit('k', 1, 0)).rejects.toThrow();
+      await expect(store.peek('k', 1, Number.NaN)).rejects.toThrow();
+    });
+
+    it('answers ping', async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+      await expect(replica.ping()).resolves.toBeUndefined();
+    });
+  });
+}

@@ -1,0 +1,130 @@
+import fastifyCors from '@fastify/cors';
+import fastifyHelmet from '@fastify/helmet';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { FastifyRequest } from 'fastify';
+import {
+  commonErrors,
+  createHttpServer,
+  installAuth,
+  type App,
+  type HttpMetrics,
+  type Logger,
+  type ReadinessCheck,
+  type TokenVerifier,
+} from '@timeslot/kernel';
+import { identityHeaders, type RateLimitStore } from '@timeslot/ports';
+import { defaultBodyLimit, type GatewayOptions } from './options';
+import { createRateLimiter } from './rate-limit';
+
+export interface GatewayDeps {
+  readonly logger: Logger;
+  readonly rateLimits: RateLimitStore;
+  readonly verify: TokenVerifier;
+  readonly options: GatewayOptions;
+  readonly readiness?: Readonly<Record<string, ReadinessCheck>>;
+  /** Share one registry with the services in embedded mode; a new one otherwise. */
+  readonly metrics?: HttpMetrics;
+}
+
+const identityHeaderNames: readonly string[] = Object.values(identityHeaders);
+
+/** Remove client-sent identity headers from both views Node keeps of the request headers. */
+function stripIdentityHeaders(request: FastifyRequest): void {
+  const raw = request.raw;
+  for (const name of identityHeaderNames) delete raw.headers[name];
+  const rawHeaders = raw.rawHeaders;
+  const kept: string[] = [];
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i] ?? '';
+    if (!identityHeaderNames.includes(name.toLowerCase())) kept.push(name, rawHeaders[i + 1] ?? '');
+  }
+  if (kept.length !== rawHeaders.length) raw.rawHeaders = kept;
+}
+
+function isPreflight(request: FastifyRequest): boolean {
+  return request.method === 'OPTIONS' && request.headers.origin !== undefined && request.headers['access-control-request-method'] !== undefined;
+}
+
+/**
+ * The public entry point. Embedded mode registers every service's routes on the returned app
+ * (so these hooks run before them); distributed mode adds `registerProxy`. Hooks run in this order:
+ * strip client identity headers, security headers, CORS, per-IP limits, token verification,
+ * per-user limit, verified identity headers.
+ */
+export async function createGatewayApp(deps: GatewayDeps): Promise<App> {
+  const { options } = deps;
+  const app = await createHttpServer({
+    service: 'gateway',
+    logger: deps.logger,
+    bodyLimit: options.bodyLimit ?? defaultBodyLimit,
+    trustProxy: options.trustProxy ?? false,
+    openapi: { title: 'Timeslot API' },
+    ...(deps.readiness === undefined ? {} : { readiness: deps.readiness }),
+    ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
+  });
+
+  // First, so no later hook, plugin or service ever sees an identity the client made up.
+  app.addHook('onRequest', async (request) => stripIdentityHeaders(request));
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        // Swagger UI at /docs loads only same-origin scripts and uses inline styles and data:
+        // images, which helmet's defaults allow. Upgrading requests would break it (and the web
+        // UI) on plain-HTTP self-hosted installs, where TLS ends elsewhere or nowhere.
+        upgradeInsecureRequests: null,
+      },
+    },
+  });
+
+  const corsOrigins = options.corsOrigins ?? [];
+  const anyOrigin = corsOrigins.includes('*');
+  // A preflight from an origin we do not serve gets a clear 403 rather than a 204 without CORS
+  // headers (or, in distributed mode, a trip to an upstream). Plain requests are left alone: the
+  // browser withholds the response without Access-Control-Allow-Origin, and same-origin POSTs
+  // from the web UI carry an Origin header too.
+  app.addHook('onRequest', async (request) => {
+    if (!anyOrigin && isPreflight(request) && !corsOrigins.includes(request.headers.origin ?? '')) {
+      throw commonErrors.forbidden('This origin may not call the API from a browser.');
+    }
+  });
+  await app.register(fastifyCors, {
+    origin: anyOrigin ? '*' : corsOrigins.length > 0 ? [...corsOrigins] : false,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    exposedHeaders: ['x-request-id', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'retry-after', 'location'],
+    maxAge: 600,
+  });
+
+  const limiter = createRateLimiter({
+    store: deps.rateLimits,
+    logger: deps.logger,
+    registry: app.metrics.registry,
+    ...(options.rateLimits === undefined ? {} : { limits: options.rateLimits }),
+  });
+  app.addHook('onRequest', limiter.beforeAuth);
+  installAuth(app, deps.verify);
+  app.addHook('onRequest', limiter.afterAuth);
+  app.addHook('onRequest', async (request) => {
+    const identity = request.identity;
+    if (identity === null) return;
+    request.raw.headers[identityHeaders.userId] = identity.userId;
+    request.raw.headers[identityHeaders.role] = identity.role;
+    request.raw.headers[identityHeaders.tokenId] = identity.tokenId;
+  });
+
+  if (options.docs ?? true) {
+    await app.register(fastifySwaggerUi, {
+      routePrefix: '/docs',
+      uiHooks: {
+        // The UI always shows /openapi.json: in distributed mode that is the services' merged
+        // document, which the plugin's own /docs/json (this app's routes only) would not be.
+        onRequest: (request, reply, done) => {
+          if (request.routeOptions.url === '/docs/json') void reply.redirect('/openapi.json');
+          else done();
+        },
+      },
+    });
+  }
+
+  return app;
+}

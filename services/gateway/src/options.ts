@@ -1,0 +1,77 @@
+/** At most `max` requests per fixed window of `windowMs`. */
+export interface RateLimitRule {
+  readonly max: number;
+  readonly windowMs: number;
+}
+
+export interface GatewayRateLimits {
+  /** Every request, per client IP (IPv6 per /64). Default 100 per second. */
+  readonly ip?: RateLimitRule;
+  /**
+   * Credential endpoints, per client IP, on top of the IP limit. `routes` entries are path prefixes,
+   * optionally preceded by a method: "POST /api/v1/auth/login". Default 20 per minute on
+   * POST /api/v1/auth/login, /register and /refresh.
+   */
+  readonly auth?: RateLimitRule & { readonly routes?: readonly string[] };
+  /** Per authenticated user (token subject). Default 50 per second. */
+  readonly user?: RateLimitRule;
+  /** Paths never limited. Default /healthz, /readyz, /metrics. */
+  readonly exemptPaths?: readonly string[];
+  /** A store call slower than this counts as a store failure (default 500 ms). */
+  readonly storeTimeoutMs?: number;
+}
+
+/** One public path prefix and the base URLs of the replicas of the service that owns it. */
+export interface ProxyRoute {
+  readonly prefix: string;
+  readonly upstreams: readonly string[];
+  /** The owning service's name, for logs, metrics and the merged OpenAPI document. */
+  readonly service?: string;
+}
+
+/** Distributed mode only: how the gateway talks to the services. */
+export interface UpstreamSettings {
+  /** Time allowed for an upstream's response headers, retries included (default 10000 ms). */
+  readonly timeoutMs?: number;
+  /** Time allowed to open a connection to one replica before trying the next (default 2000 ms). */
+  readonly connectTimeoutMs?: number;
+  /** Keep-alive connections per replica (default 64). */
+  readonly connections?: number;
+  /** How long the merged OpenAPI document is reused once complete (default 60000 ms). */
+  readonly openApiTtlMs?: number;
+}
+
+/** The gateway's settings; the composition root builds this from its config. */
+export interface GatewayOptions {
+  /** Origins allowed to call the API from a browser. Default none; "*" only when listed. */
+  readonly corsOrigins?: readonly string[];
+  /** Largest request body, bytes (default 1 MiB). */
+  readonly bodyLimit?: number;
+  /** Fastify's trustProxy: set it when a load balancer in front sets X-Forwarded-For. */
+  readonly trustProxy?: boolean | string | string[];
+  readonly rateLimits?: GatewayRateLimits;
+  /** Serve Swagger UI at /docs (default true). */
+  readonly docs?: boolean;
+  readonly upstream?: UpstreamSettings;
+}
+
+export const defaultRateLimits = {
+  ip: { max: 100, windowMs: 1000 },
+  auth: {
+    max: 20,
+    windowMs: 60_000,
+    routes: ['POST /api/v1/auth/login', 'POST /api/v1/auth/register', 'POST /api/v1/auth/refresh'],
+  },
+  user: { max: 50, windowMs: 1000 },
+  exemptPaths: ['/healthz', '/readyz', '/metrics'],
+  storeTimeoutMs: 500,
+} as const;
+
+export const defaultBodyLimit = 1024 * 1024;
+
+export const defaultUpstream = {
+  timeoutMs: 10_000,
+  connectTimeoutMs: 2000,
+  connections: 64,
+  openApiTtlMs: 60_000,
+} as const;

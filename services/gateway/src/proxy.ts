@@ -1,0 +1,236 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Counter } from 'prom-client';
+import { Pool, type Dispatcher } from 'undici';
+import { AppError, commonErrors, type App, type Logger } from '@timeslot/kernel';
+import { requestIdHeader } from '@timeslot/ports';
+import { serveMergedOpenApi } from './openapi';
+import { defaultUpstream, type ProxyRoute, type UpstreamSettings } from './options';
+
+export interface RegisterProxyOptions extends UpstreamSettings {
+  readonly routes: readonly ProxyRoute[];
+  readonly logger: Logger;
+  /** Serve the services' merged OpenAPI document at /openapi.json (default true). */
+  readonly mergedOpenApi?: boolean;
+}
+
+const proxiedMethods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+const idempotentMethods = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+
+// RFC 9110 §7.6.1 hop-by-hop fields, plus what the proxy recomputes itself (host, content-length
+// from the buffered body) and `expect`, which undici refuses.
+const hopByHop = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'http2-settings']);
+const requestOnlyDropped = new Set(['host', 'content-length', 'expect', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host']);
+
+/** The replica could not be reached at all: nothing was sent, trying another one is safe. */
+const unreachableCodes = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+/** The connection broke before a response byte arrived. */
+const brokenCodes = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE']);
+const timeoutCodes = new Set(['UND_ERR_HEADERS_TIMEOUT']);
+const nothingMore = new Set<string>();
+
+function errorCode(error: unknown): string | undefined {
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 3; current = current.cause, depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
+}
+
+function filterHeaders(headers: IncomingHttpHeaders, dropped: ReadonlySet<string>): Record<string, string | string[]> {
+  const connection = headers.connection;
+  const listed = new Set(
+    (Array.isArray(connection) ? connection.join(',') : (connection ?? ''))
+      .split(',')
+      .map((token) => token.trim().toLowerCase())
+      .filter((token) => token !== ''),
+  );
+  const result: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || hopByHop.has(name) || listed.has(name) || dropped.has(name) || name.startsWith('proxy-')) continue;
+    result[name] = value;
+  }
+  return result;
+}
+
+function checkPrefix(prefix: string): void {
+  if (!/^\/[A-Za-z0-9._~\-/]*$/.test(prefix) || prefix.endsWith('/') || prefix.includes('//')) {
+    throw new Error(`Proxy prefix "${prefix}" must be a plain path like /api/v1/users, without a trailing slash.`);
+  }
+}
+
+interface Upstream {
+  readonly base: string;
+  readonly pool: Pool;
+  /** A base URL may carry a path, e.g. behind a path-routing load balancer. */
+  readonly pathPrefix: string;
+}
+
+interface UpstreamGroup {
+  readonly service: string;
+  readonly upstreams: readonly Upstream[];
+  next: number;
+}
+
+class UpstreamTimeout extends Error {
+  constructor(ms: number) {
+    super(`no upstream response headers within ${ms} ms`);
+    this.name = 'UpstreamTimeout';
+  }
+}
+
+/**
+ * Distributed mode: forward each route prefix to its service's replicas, round-robin, over
+ * keep-alive undici pools. Bodies pass through as raw bytes (still under the app's bodyLimit);
+ * responses stream back. Call after createGatewayApp, so rate limits and token verification run
+ * first and the verified identity headers are forwarded.
+ */
+export async function registerProxy(app: App, options: RegisterProxyOptions): Promise<void> {
+  const timeoutMs = options.timeoutMs ?? defaultUpstream.timeoutMs;
+  const connectTimeoutMs = options.connectTimeoutMs ?? defaultUpstream.connectTimeoutMs;
+  const connections = options.connections ?? defaultUpstream.connections;
+  const pools = new Map<string, Upstream>();
+
+  const upstreamFor = (base: string): Upstream => {
+    const url = new URL(base);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`Upstream "${base}" must be an http(s) URL.`);
+    const key = `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+    let upstream = pools.get(key);
+    if (upstream === undefined) {
+      const pool = new Pool(url.origin, {
+        connections,
+        pipelining: 1,
+        connectTimeout: connectTimeoutMs,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+      upstream = { base: key, pool, pathPrefix: url.pathname.replace(/\/+$/, '') };
+      pools.set(key, upstream);
+    }
+    return upstream;
+  };
+
+  const groups = options.routes.map((route): UpstreamGroup & { prefix: string } => {
+    checkPrefix(route.prefix);
+    if (route.upstreams.length === 0) throw new Error(`Proxy prefix "${route.prefix}" has no upstreams.`);
+    return { prefix: route.prefix, service: route.service ?? route.prefix, upstreams: route.upstreams.map(upstreamFor), next: 0 };
+  });
+
+  const registry = app.metrics.registry;
+  const failures =
+    (registry.getSingleMetric('gateway_upstream_failures_total') as Counter<'service' | 'kind'> | undefined) ??
+    new Counter({
+      name: 'gateway_upstream_failures_total',
+      help: 'Upstream attempts that failed, by kind (unreachable, broken, timeout, other)',
+      labelNames: ['service', 'kind'],
+      registers: [registry],
+    });
+
+  async function forward(request: FastifyRequest, reply: FastifyReply, group: UpstreamGroup): Promise<FastifyReply> {
+    const headers = filterHeaders(request.headers, requestOnlyDropped);
+    headers[requestIdHeader] = request.id;
+    // request.ips is the socket address followed by the addresses trustProxy lets us believe.
+    headers['x-forwarded-for'] = [...request.ips ?? [request.ip]].reverse().join(', ');
+    headers['x-forwarded-proto'] = request.protocol;
+    headers['x-forwarded-host'] = request.host;
+    const body = Buffer.isBuffer(request.body) && request.body.length > 0 ? request.body : undefined;
+
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new UpstreamTimeout(timeoutMs));
+    }, timeoutMs);
+    const onClientGone = () => {
+      if (!reply.raw.writableFinished) controller.abort(new Error('the client went away'));
+    };
+    reply.raw.once('close', onClientGone);
+
+    const count = group.upstreams.length;
+    const start = group.next;
+    group.next = (group.next + 1) % count;
+    const retryable = idempotentMethods.has(request.method);
+    let unreachable = 0;
+    let attempts = 0;
+    let lastError: unknown;
+    try {
+      for (let i = 0; i < count && (i === 0 || retryable); i++) {
+        const upstream = group.upstreams[(start + i) % count];
+        if (upstream === undefined) break;
+        attempts++;
+        try {
+          const response = await upstream.pool.request({
+            method: request.method,
+            path: `${upstream.pathPrefix}${request.url}`,
+            headers,
+            body,
+            signal: controller.signal,
+          });
+          clearTimeout(timer);
+          return send(request, reply, response);
+        } catch (error) {
+          lastError = error;
+          const code = errorCode(error);
+          if (timedOut || (code !== undefined && timeoutCodes.has(code))) {
+            failures.inc({ service: group.service, kind: 'timeout' });
+            throw commonErrors.gatewayTimeout(error);
+          }
+          if (controller.signal.aborted) throw new AppError('CLIENT_CLOSED_REQUEST', 499, 'The client closed the request.', { cause: error });
+          const kind = code !== undefined && unreachableCodes.has(code) ? 'unreachable' : code !== undefined && brokenCodes.has(code) ? 'broken' : 'other';
+          failures.inc({ service: group.service, kind });
+          if (kind === 'other') throw commonErrors.badGateway(error);
+          if (kind === 'unreachable') unreachable++;
+          request.log.warn({ err: error, upstream: upstream.base, service: group.service }, 'upstream attempt failed');
+        }
+      }
+      throw unreachable === attempts
+        ? commonErrors.unavailable(`The ${group.service} service is unavailable.`, lastError)
+        : commonErrors.badGateway(lastError);
+    } finally {
+      clearTimeout(timer);
+      reply.raw.off('close', onClientGone);
+    }
+  }
+
+  async function send(request: FastifyRequest, reply: FastifyReply, response: Dispatcher.ResponseData): Promise<FastifyReply> {
+    void reply.status(response.statusCode);
+    for (const [name, value] of Object.entries(filterHeaders(response.headers, nothingMore))) {
+      if (name === 'vary' && reply.hasHeader('vary')) {
+        void reply.header('vary', `${String(reply.getHeader('vary'))}, ${Array.isArray(value) ? value.join(', ') : value}`);
+      } else if (!reply.hasHeader(name)) {
+        // The gateway's own headers (request id, rate limits, security, CORS) win.
+        void reply.header(name, value);
+      }
+    }
+    if (request.method === 'HEAD' || response.statusCode === 204 || response.statusCode === 304) {
+      await response.body.dump();
+      return reply.send();
+    }
+    return reply.send(response.body);
+  }
+
+  await app.register(async (scope) => {
+    // Bodies are forwarded byte for byte: no parsing, whatever the content type.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, payload, done) => done(null, payload));
+    for (const group of groups) {
+      const handler = (request: FastifyRequest, reply: FastifyReply) => forward(request, reply, group);
+      for (const url of [group.prefix, `${group.prefix}/*`]) {
+        scope.route({ method: [...proxiedMethods], url, schema: { hide: true }, handler });
+      }
+    }
+  });
+
+  if (options.mergedOpenApi ?? true) {
+    serveMergedOpenApi(app, {
+      routes: options.routes,
+      logger: options.logger,
+      ttlMs: options.openApiTtlMs ?? defaultUpstream.openApiTtlMs,
+    });
+  }
+
+  app.addHook('onClose', async () => {
+    await Promise.all([...pools.values()].map((upstream) => upstream.pool.close()));
+  });
+}
+

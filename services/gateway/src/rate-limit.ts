@@ -1,0 +1,168 @@
+import { isIPv6 } from 'node:net';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Counter, type Registry } from 'prom-client';
+import { commonErrors, type Logger } from '@timeslot/kernel';
+import type { RateLimitDecision, RateLimitStore } from '@timeslot/ports';
+import { defaultRateLimits, type GatewayRateLimits, type RateLimitRule } from './options';
+
+interface AuthRoute {
+  readonly method: string | undefined;
+  readonly prefix: string;
+}
+
+/** "POST /api/v1/auth/login" or "/api/v1/auth/login" (any method). */
+export function parseAuthRoute(entry: string): AuthRoute {
+  const match = /^(?:([A-Za-z]+)\s+)?(\/\S*)$/.exec(entry.trim());
+  if (!match?.[2]) throw new Error(`Rate-limited auth route "${entry}" must look like "POST /api/v1/auth/login".`);
+  return { method: match[1]?.toUpperCase(), prefix: match[2].replace(/\/+$/, '') || '/' };
+}
+
+function matchesPrefix(path: string, prefix: string): boolean {
+  return prefix === '/' || path === prefix || path.startsWith(`${prefix}/`);
+}
+
+/**
+ * The rate-limit bucket of a client address. An IPv6 subscriber usually gets a whole /64, so
+ * limiting single IPv6 addresses would let one client rotate through billions of them; IPv4-mapped
+ * IPv6 addresses count as the IPv4 address they carry.
+ */
+export function clientAddressKey(ip: string): string {
+  const address = ip.split('%')[0] ?? ip;
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address);
+  if (mapped?.[1]) return mapped[1];
+  if (!isIPv6(address)) return address;
+  const groupCount = (part: string[]) => part.length + (part.at(-1)?.includes('.') ? 1 : 0);
+  const [head = '', tail] = address.split('::');
+  const headGroups = head === '' ? [] : head.split(':');
+  const tailGroups = tail === undefined || tail === '' ? [] : tail.split(':');
+  const groups =
+    tail === undefined
+      ? headGroups
+      : [...headGroups, ...Array<string>(8 - groupCount(headGroups) - groupCount(tailGroups)).fill('0'), ...tailGroups];
+  return `${groups
+    .slice(0, 4)
+    .map((group) => Number.parseInt(group, 16).toString(16))
+    .join(':')}::/64`;
+}
+
+/** The decision closest to refusing: least remaining, then the longest wait. */
+function tighter(a: RateLimitDecision | undefined, b: RateLimitDecision | undefined): RateLimitDecision | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  if (a.allowed !== b.allowed) return a.allowed ? b : a;
+  if (a.remaining !== b.remaining) return a.remaining < b.remaining ? a : b;
+  return a.resetMs >= b.resetMs ? a : b;
+}
+
+function counter(registry: Registry, name: string, help: string, labelNames: string[] = []): Counter {
+  const existing = registry.getSingleMetric(name);
+  if (existing instanceof Counter) return existing;
+  return new Counter({ name, help, labelNames, registers: [registry] });
+}
+
+export interface RateLimiter {
+  /** onRequest hook placed before token verification: per IP, and per IP on credential routes. */
+  readonly beforeAuth: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  /** onRequest hook placed after token verification: per authenticated user. */
+  readonly afterAuth: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+}
+
+export interface RateLimiterOptions {
+  readonly store: RateLimitStore;
+  readonly logger: Logger;
+  readonly registry: Registry;
+  readonly limits?: GatewayRateLimits;
+}
+
+const storeFailureLogIntervalMs = 10_000;
+
+export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
+  const { store, logger } = options;
+  const ipRule: RateLimitRule = options.limits?.ip ?? defaultRateLimits.ip;
+  const authRule: RateLimitRule = options.limits?.auth ?? defaultRateLimits.auth;
+  const userRule: RateLimitRule = options.limits?.user ?? defaultRateLimits.user;
+  const authRoutes = (options.limits?.auth?.routes ?? defaultRateLimits.auth.routes).map(parseAuthRoute);
+  const exempt = new Set(options.limits?.exemptPaths ?? defaultRateLimits.exemptPaths);
+  const storeTimeoutMs = options.limits?.storeTimeoutMs ?? defaultRateLimits.storeTimeoutMs;
+  for (const [name, rule] of Object.entries({ ip: ipRule, auth: authRule, user: userRule })) {
+    if (!(rule.max >= 1 && rule.windowMs >= 1)) throw new Error(`Rate limit "${name}" needs max >= 1 and windowMs >= 1.`);
+  }
+
+  const storeFailures = counter(
+    options.registry,
+    'gateway_rate_limit_store_failures_total',
+    'Rate-limit store calls that failed or timed out (the request was let through)',
+  );
+  const refusals = counter(options.registry, 'gateway_rate_limited_total', 'Requests refused by a rate limit', ['limit']);
+  const applied = new WeakMap<FastifyRequest, RateLimitDecision>();
+  let lastFailureLogAt = -Infinity;
+  let failuresSinceLog = 0;
+
+  /*
+   * Fail open. When the store (Redis in distributed mode) fails or is slow, the request goes
+   * through unlimited, for all three limits, and the failure is logged at error level (at most
+   * every 10 s, with the count in between) and counted in gateway_rate_limit_store_failures_total
+   * for alerting. A Redis outage must not take the API down: failing closed would refuse every
+   * request, and failing closed only on the credential routes would still stop token refreshes
+   * and so log every user out. What is left during an outage is Argon2's cost on each login
+   * attempt. The per-call timeout keeps a hanging store (ioredis queueing while it reconnects)
+   * from stalling every request.
+   */
+  async function hit(key: string, rule: RateLimitRule): Promise<RateLimitDecision | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`the rate-limit store did not answer within ${storeTimeoutMs} ms`)), storeTimeoutMs);
+      });
+      return await Promise.race([store.hit(key, rule.max, rule.windowMs), timeout]);
+    } catch (error) {
+      storeFailures.inc();
+      failuresSinceLog += 1;
+      const now = Date.now();
+      if (now - lastFailureLogAt >= storeFailureLogIntervalMs) {
+        logger.error({ err: error, failures: failuresSinceLog }, 'rate-limit store failed; letting requests through unlimited');
+        lastFailureLogAt = now;
+        failuresSinceLog = 0;
+      }
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  function apply(request: FastifyRequest, reply: FastifyReply, decisions: readonly (RateLimitDecision | undefined)[], names: readonly string[]) {
+    let current = applied.get(request);
+    for (const decision of decisions) current = tighter(current, decision);
+    if (current === undefined) return;
+    applied.set(request, current);
+    void reply.header('ratelimit-limit', String(current.limit));
+    void reply.header('ratelimit-remaining', String(Math.max(0, current.remaining)));
+    void reply.header('ratelimit-reset', String(Math.max(0, Math.ceil(current.resetMs / 1000))));
+    const refusedAt = decisions.findIndex((decision) => decision?.allowed === false);
+    if (refusedAt === -1) return;
+    refusals.inc({ limit: names[refusedAt] ?? 'unknown' });
+    throw commonErrors.rateLimited(Math.max(1, Math.ceil(current.resetMs / 1000)));
+  }
+
+  const pathOf = (request: FastifyRequest) => request.url.split('?')[0] ?? '/';
+
+  return {
+    beforeAuth: async (request, reply) => {
+      const path = pathOf(request);
+      if (exempt.has(path)) return;
+      const client = clientAddressKey(request.ip);
+      const isAuthRoute = authRoutes.some(
+        (route) => (route.method === undefined || route.method === request.method) && matchesPrefix(path, route.prefix),
+      );
+      const decisions = await Promise.all([
+        hit(`rl:ip:${client}`, ipRule),
+        isAuthRoute ? hit(`rl:auth:${client}`, authRule) : Promise.resolve(undefined),
+      ]);
+      apply(request, reply, decisions, ['ip', 'auth']);
+    },
+    afterAuth: async (request, reply) => {
+      if (request.identity === null || exempt.has(pathOf(request))) return;
+      apply(request, reply, [await hit(`rl:user:${request.identity.userId}`, userRule)], ['user']);
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import type { App } from '@timeslot/kernel';
+import type { AuthService } from './auth.service';
+import { loginBody, logoutBody, refreshBody, registerBody, sessionSchema } from './auth.schemas';
+import { problemSchema } from './problem.schema';
+
+const tags = ['auth'];
+
+export function registerAuthRoutes(app: App, auth: AuthService): void {
+  app.post(
+    '/api/v1/auth/register',
+    {
+      schema: {
+        tags,
+        summary: 'Create an account',
+        description: 'Creates a client or provider account and signs it in. Limited per client IP.',
+        body: registerBody,
+        response: { 201: sessionSchema, 400: problemSchema, 409: problemSchema, 429: problemSchema },
+      },
+    },
+    async (request, reply) => {
+      const session = await auth.register(request.body, { ip: request.ip, requestId: request.id });
+      return reply.status(201).send(session);
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/login',
+    {
+      schema: {
+        tags,
+        summary: 'Sign in with email and password',
+        description: 'Failed attempts are limited per email address and per client IP (429 with Retry-After).',
+        body: loginBody,
+        response: { 200: sessionSchema, 400: problemSchema, 401: problemSchema, 429: problemSchema },
+      },
+    },
+    async (request) => auth.login(request.body, { ip: request.ip, requestId: request.id }),
+  );
+
+  app.post(
+    '/api/v1/auth/refresh',
+    {
+      schema: {
+        tags,
+        summary: 'Exchange a refresh token for a new session',
+        description: 'Each refresh token works once. Presenting one again signs out every session of its family.',
+        body: refreshBody,
+        response: { 200: sessionSchema, 400: problemSchema, 401: problemSchema },
+      },
+    },
+    async (request) => auth.refresh(request.body.refreshToken, { ip: request.ip, requestId: request.id }),
+  );
+
+  app.post(
+    '/api/v1/auth/logout',
+    {
+      schema: {
+        tags,
+        summary: 'Sign out',
+        description: 'Revokes the refresh token and every token rotated from the same sign-in. Always 204.',
+        body: logoutBody,
+        response: { 204: z.null().describe('Signed out; no body.'), 400: problemSchema },
+      },
+    },
+    async (request, reply) => {
+      await auth.logout(request.body.refreshToken);
+      return reply.status(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,116 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { JWTVerifyGetKey } from 'jose';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { createOutboxRelay, loadMigrations, migrate, outboxMigration } from '@timeslot/adapters';
+import type { Logger, ServiceModule } from '@timeslot/kernel';
+import type { Cache, Database, EventBus, RateLimitStore } from '@timeslot/ports';
+import { createAttemptLimits } from './attempt-limits';
+import { registerAuthRoutes } from './auth.routes';
+import { createAuthService, type NewAdmin } from './auth.service';
+import { registerJwksRoutes } from './jwks.routes';
+import { resolveOptions, type IdentityOptions } from './options';
+import { createEventOutbox } from './outbox';
+import { createDummyHash } from './passwords';
+import { createRefreshTokenRepository } from './refresh-token.repository';
+import { localKeyResolver } from './signing-keys';
+import { identityTables } from './tables';
+import { createAccessTokenIssuer } from './tokens';
+import { createUserRepository } from './user.repository';
+import { registerUserRoutes } from './user.routes';
+import type { User } from './user.schemas';
+import { createUserService } from './user.service';
+
+export { identityErrorCodes, identityErrors, type IdentityErrorCode } from './errors';
+export type { IdentityOptions, Limit } from './options';
+export { passwordHashOptions } from './passwords';
+export {
+  generateSigningKeysJson,
+  loadOrCreateSigningKeys,
+  localKeyResolver,
+  publicJwks,
+  signingAlgorithm,
+  signingKeysFromJwks,
+  type SigningKey,
+  type SigningKeys,
+} from './signing-keys';
+export type { Session } from './auth.schemas';
+export type { NewAdmin } from './auth.service';
+export type { User } from './user.schemas';
+
+export interface IdentityDeps {
+  readonly database: Database;
+  readonly cache: Cache;
+  readonly rateLimits: RateLimitStore;
+  readonly bus: EventBus;
+  readonly logger: Logger;
+  readonly options: IdentityOptions;
+}
+
+export interface IdentityService extends ServiceModule {
+  /** For `timeslot create-admin`: idempotent for an existing admin, EMAIL_TAKEN for anyone else. */
+  createAdmin(input: NewAdmin): Promise<User>;
+  /** Verifies this service's access tokens in-process (for createTokenVerifier). */
+  readonly keyResolver: JWTVerifyGetKey;
+}
+
+const migrationsDir = new URL('../migrations/', import.meta.url);
+
+/** The paths the gateway routes to identity; known without building the service. */
+export const identityPrefixes = ['/api/v1/auth', '/api/v1/users', '/.well-known/jwks.json'] as const;
+
+/**
+ * Users, password sign-in, access and refresh tokens, the JWKS. The routes plugin does not install
+ * authentication: the composition root calls installAuth once per app, with a verifier over
+ * `keyResolver` (or the remote JWKS), before registering it.
+ */
+export async function createIdentityService(deps: IdentityDeps): Promise<IdentityService> {
+  const options = resolveOptions(deps.options);
+  const { database, logger } = deps;
+  const tables = identityTables(options.schema);
+  const users = createUserRepository(tables);
+  const relay = createOutboxRelay({ database, schema: options.schema, bus: deps.bus, logger });
+  const outbox = createEventOutbox(options.schema, relay);
+
+  const auth = createAuthService({
+    database,
+    users,
+    refreshTokens: createRefreshTokenRepository(tables),
+    limits: createAttemptLimits(deps.rateLimits, { login: options.loginLimits, registration: options.registrationLimit }),
+    outbox,
+    issueAccessToken: createAccessTokenIssuer({
+      keys: options.signingKeys,
+      issuer: options.issuer,
+      audience: options.audience,
+      ttlSeconds: options.accessTokenTtlSeconds,
+    }),
+    refreshTokenTtlSeconds: options.refreshTokenTtlSeconds,
+    dummyHash: await createDummyHash(),
+    logger,
+  });
+  const profiles = createUserService({ database, users, cache: deps.cache, outbox, cacheTtlMs: options.profileCacheTtlMs });
+
+  const routes: FastifyPluginAsync = async (instance) => {
+    const app = instance.withTypeProvider<ZodTypeProvider>();
+    registerAuthRoutes(app, auth);
+    registerUserRoutes(app, profiles);
+    registerJwksRoutes(app, options.signingKeys);
+  };
+
+  return {
+    name: 'identity',
+    prefixes: identityPrefixes,
+    routes,
+    keyResolver: localKeyResolver(options.signingKeys),
+    async migrate() {
+      const migrations = [outboxMigration, ...(await loadMigrations(migrationsDir))];
+      await migrate(database, { schema: options.schema, migrations });
+    },
+    async start() {
+      relay.start();
+    },
+    async stop() {
+      await relay.stop();
+    },
+    createAdmin: (input) => auth.createAdmin(input),
+  };
+}

@@ -1,0 +1,49 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '@timeslot/ports';
+import type { IdentityTables, UserRow } from './tables';
+
+export type NewUser = Omit<UserRow, 'createdAt' | 'updatedAt'>;
+export type UserChanges = Partial<Pick<UserRow, 'name' | 'timeZone' | 'locale'>>;
+
+/** All SQL about users. Every method takes the handle to use, so it works inside a transaction. */
+export function createUserRepository(tables: IdentityTables) {
+  const { users } = tables;
+  return {
+    /** The new row, or undefined when the email (in any case) is taken. */
+    async insert(db: Db, user: NewUser): Promise<UserRow | undefined> {
+      // The unique index on lower(email), not a prior lookup, decides: two concurrent sign-ups
+      // with one address cannot both pass.
+      const rows = await db.insert(users).values(user).onConflictDoNothing().returning();
+      return rows[0];
+    },
+
+    async findByEmail(db: Db, email: string): Promise<UserRow | undefined> {
+      const rows = await db
+        .select()
+        .from(users)
+        .where(sql`lower(${users.email}) = lower(${email})`)
+        .limit(1);
+      return rows[0];
+    },
+
+    async findById(db: Db, id: string): Promise<UserRow | undefined> {
+      const rows = await db.select().from(users).where(eq(users.id, id)).limit(1);
+      return rows[0];
+    },
+
+    async update(db: Db, id: string, changes: UserChanges): Promise<UserRow | undefined> {
+      const rows = await db
+        .update(users)
+        .set({ ...changes, updatedAt: sql`now()` })
+        .where(eq(users.id, id))
+        .returning();
+      return rows[0];
+    },
+
+    async setPasswordHash(db: Db, id: string, passwordHash: string): Promise<void> {
+      await db.update(users).set({ passwordHash }).where(eq(users.id, id));
+    },
+  };
+}
+
+export type UserRepository = ReturnType<typeof createUserRepository>;

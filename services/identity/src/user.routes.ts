@@ -1,0 +1,36 @@
+import { requireIdentity, type App } from '@timeslot/kernel';
+import { problemSchema } from './problem.schema';
+import { updateProfileBody, userSchema } from './user.schemas';
+import type { UserService } from './user.service';
+
+const tags = ['users'];
+const security = [{ bearerAuth: [] }];
+
+export function registerUserRoutes(app: App, users: UserService): void {
+  app.get(
+    '/api/v1/users/me',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'The signed-in user',
+        response: { 200: userSchema, 401: problemSchema, 404: problemSchema },
+      },
+    },
+    async (request) => users.getProfile(requireIdentity(request).userId),
+  );
+
+  app.patch(
+    '/api/v1/users/me',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Change the signed-in user’s profile',
+        body: updateProfileBody,
+        response: { 200: userSchema, 400: problemSchema, 401: problemSchema, 404: problemSchema },
+      },
+    },
+    async (request) => users.updateProfile(requireIdentity(request).userId, request.body, request.id),
+  );
+}

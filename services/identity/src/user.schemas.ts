@@ -1,0 +1,96 @@
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+import { roles } from '@timeslot/ports';
+
+/** Field rules shared by registration, profile updates and create-admin. */
+export const emailField = z
+  .string()
+  .trim()
+  .max(254)
+  .pipe(z.email({ message: 'must be an email address' }))
+  .describe('Email address; unique regardless of letter case.')
+  .meta({ example: 'ada@example.com' });
+
+export const passwordField = z
+  .string()
+  .min(8, 'must be at least 8 characters')
+  .max(128, 'must be at most 128 characters')
+  .describe('Password, 8 to 128 characters.');
+
+export const nameField = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters').describe('Display name.');
+
+function canonicalZone(value: string): string | undefined {
+  if (!IANAZone.isValidZone(value)) return undefined;
+  return new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone;
+}
+
+function canonicalLocale(value: string): string | undefined {
+  try {
+    return Intl.getCanonicalLocales(value)[0];
+  } catch {
+    return undefined;
+  }
+}
+
+/** An IANA zone, stored in its canonical spelling ("europe/paris" becomes "Europe/Paris"). */
+export const timeZoneField = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .transform((value, ctx) => {
+    const zone = canonicalZone(value);
+    if (zone === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'must be an IANA time zone such as Europe/Paris' });
+      return z.NEVER;
+    }
+    return zone;
+  })
+  .describe('IANA time zone, e.g. Europe/Paris.')
+  .meta({ example: 'Europe/Paris' });
+
+/** A BCP 47 tag, stored in its canonical form ("EN-us" becomes "en-US"). */
+export const localeField = z
+  .string()
+  .trim()
+  .min(1)
+  .max(35)
+  .transform((value, ctx) => {
+    const locale = canonicalLocale(value);
+    if (locale === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'must be a BCP 47 language tag such as en-US' });
+      return z.NEVER;
+    }
+    return locale;
+  })
+  .describe('BCP 47 language tag, e.g. en-US.')
+  .meta({ example: 'en-US' });
+
+export const userSchema = z
+  .object({
+    id: z.uuid(),
+    email: z.string().describe('Email address as entered at registration.'),
+    name: z.string(),
+    role: z.enum(roles).describe('client books time, provider offers it, admin operates the platform.'),
+    timeZone: z.string().describe('IANA time zone used to show times to this user.'),
+    locale: z.string().describe('BCP 47 language tag for messages and formats.'),
+    createdAt: z.iso.datetime({ offset: true }),
+    updatedAt: z.iso.datetime({ offset: true }),
+  })
+  .describe('A user account as its owner sees it.');
+
+export type User = z.infer<typeof userSchema>;
+
+export const updateProfileBody = z
+  .object({
+    name: nameField.optional(),
+    timeZone: timeZoneField.optional(),
+    locale: localeField.optional(),
+  })
+  .strict()
+  .refine((body) => body.name !== undefined || body.timeZone !== undefined || body.locale !== undefined, {
+    message: 'give at least one of name, timeZone, locale',
+  })
+  .describe('The profile fields to change; at least one.');
+
+export type ProfileChanges = z.infer<typeof updateProfileBody>;
