@@ -4,3 +4,4 @@ export { fetchMergedOpenApi, serveMergedOpenApi, type MergedOpenApi, type OpenAp
 export { parseRouteTable } from './route-table';
 export { clientAddressKey } from './rate-limit';
 export * from './options';
+export { gatewayErrorCodes } from './errors';

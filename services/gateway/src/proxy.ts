@@ -2,8 +2,9 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Counter } from 'prom-client';
 import { Pool, type Dispatcher } from 'undici';
-import { AppError, commonErrors, type App, type Logger } from '@timeslot/kernel';
+import { commonErrors, type App, type Logger } from '@timeslot/kernel';
 import { requestIdHeader } from '@timeslot/ports';
+import { gatewayErrors } from './errors';
 import { serveMergedOpenApi } from './openapi';
 import { defaultUpstream, type ProxyRoute, type UpstreamSettings } from './options';
 
@@ -175,7 +176,7 @@ export async function registerProxy(app: App, options: RegisterProxyOptions): Pr
             failures.inc({ service: group.service, kind: 'timeout' });
             throw commonErrors.gatewayTimeout(error);
           }
-          if (controller.signal.aborted) throw new AppError('CLIENT_CLOSED_REQUEST', 499, 'The client closed the request.', { cause: error });
+          if (controller.signal.aborted) throw gatewayErrors.clientClosedRequest(error);
           const kind = code !== undefined && unreachableCodes.has(code) ? 'unreachable' : code !== undefined && brokenCodes.has(code) ? 'broken' : 'other';
           failures.inc({ service: group.service, kind });
           if (kind === 'other') throw commonErrors.badGateway(error);
