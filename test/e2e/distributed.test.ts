@@ -3,7 +3,7 @@ import pg from 'pg';
 import { Redis } from 'ioredis';
 import { generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startTimeslot, testServers, type RunningProcess } from '@timeslot/testing';
+import { freePort, runTimeslot, startTimeslot, testServers, type RunningProcess } from '@timeslot/testing';
 import { generateSigningKeysJson } from '@timeslot/identity';
 
 /**
@@ -46,6 +46,8 @@ beforeAll(async () => {
     TRUST_PROXY: 'true',
     RATE_LIMIT_AUTH_PER_MINUTE: String(authLimit),
   };
+  const migrated = await runTimeslot(['migrate', '--services', 'identity'], common);
+  if (migrated.code !== 0) throw new Error(`timeslot migrate failed:\n${migrated.output}`);
   const identityPort = await freePort();
   identity = await startTimeslot(['start', '--services', 'identity'], common, { port: identityPort });
   const gatewayEnv = { ...common, UPSTREAMS: `identity=${identity.url}`, IDENTITY_URL: identity.url };

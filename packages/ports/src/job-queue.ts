@@ -6,6 +6,8 @@ export interface Job<T = unknown> {
   readonly data: T;
   /** 1 on the first try. */
   readonly attempt: number;
+  /** The request that enqueued it, for log correlation. */
+  readonly requestId?: string;
 }
 
 export interface EnqueueOptions {
@@ -20,6 +22,8 @@ export interface EnqueueOptions {
   readonly attempts?: number;
   /** First retry delay; doubles each retry (default 1000). */
   readonly backoffMs?: number;
+  /** The request that caused this job; handed to the worker with the job. */
+  readonly requestId?: string;
 }
 
 export interface WorkerOptions {

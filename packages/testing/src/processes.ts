@@ -79,3 +79,18 @@ export async function startTimeslot(args: readonly string[], env: Record<string,
     },
   };
 }
+
+/** Run `timeslot <args>` to completion (for one-shot commands); `input` is written to its stdin. */
+export async function runTimeslot(args: readonly string[], env: Record<string, string>, input?: string): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [cliPath, ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdin.end(input ?? '');
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { code, output };
+}

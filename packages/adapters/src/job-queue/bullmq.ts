@@ -24,6 +24,20 @@ export interface BullMqJobQueue extends JobQueue {
 
 const consoleLogger: JobQueueLogger = { warn: (obj, msg) => console.warn(msg, obj) };
 
+/**
+ * What a BullMQ job's data holds: the caller's payload and the request id beside it, so the
+ * dashboard shows both and the worker can log with the request's id.
+ */
+interface StoredData {
+  readonly payload: unknown;
+  readonly requestId?: string;
+}
+
+function unwrap(data: unknown): { data: unknown; requestId?: string } {
+  const stored = data as StoredData;
+  return stored.requestId === undefined ? { data: stored.payload } : { data: stored.payload, requestId: stored.requestId };
+}
+
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
@@ -63,7 +77,8 @@ export function createBullMqJobQueue(options: BullMqJobQueueOptions): BullMqJobQ
     async enqueue<T>(queue: string, name: string, data: T, enqueueOptions: EnqueueOptions = {}) {
       assertJobId(enqueueOptions.jobId);
       // BullMQ ignores an add whose jobId it still holds, in any state: that is the dedup.
-      await queueOf(queue).add(name, data, {
+      const envelope: StoredData = { payload: data, ...(enqueueOptions.requestId === undefined ? {} : { requestId: enqueueOptions.requestId }) };
+      await queueOf(queue).add(name, envelope, {
         jobId: enqueueOptions.jobId,
         delay: enqueueOptions.delayMs,
         attempts: Math.max(1, enqueueOptions.attempts ?? defaultEnqueueOptions.attempts),
@@ -79,7 +94,8 @@ export function createBullMqJobQueue(options: BullMqJobQueueOptions): BullMqJobQ
       const worker = new Worker(
         queue,
         async (job: BullJob) => {
-          await handler({ id: job.id ?? '', queue, name: job.name, data: job.data as T, attempt: job.attemptsMade + 1 });
+          const stored = unwrap(job.data) as { data: T; requestId?: string };
+          await handler({ id: job.id ?? '', queue, name: job.name, attempt: job.attemptsMade + 1, ...stored });
         },
         {
           connection: workerConnection,
@@ -115,7 +131,7 @@ export function createBullMqJobQueue(options: BullMqJobQueueOptions): BullMqJobQ
         id: job.id ?? '',
         queue,
         name: job.name,
-        data: job.data as unknown,
+        ...unwrap(job.data),
         attempt: job.attemptsMade,
         error: job.failedReason,
         failedAt: new Date(job.finishedOn ?? job.processedOn ?? job.timestamp).toISOString(),

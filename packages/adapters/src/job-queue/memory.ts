@@ -16,6 +16,10 @@ export function assertJobId(jobId: string | undefined): void {
   if (jobId.includes(':')) throw new TypeError(`Job id "${jobId}" must not contain ":".`);
 }
 
+function traced(requestId: string | undefined): { requestId?: string } {
+  return requestId === undefined ? {} : { requestId };
+}
+
 interface StoredJob {
   readonly id: string;
   readonly queue: string;
@@ -24,6 +28,7 @@ interface StoredJob {
   readonly body: string | undefined;
   readonly attempts: number;
   readonly backoffMs: number;
+  readonly requestId: string | undefined;
   attemptsMade: number;
 }
 
@@ -160,7 +165,7 @@ export function createMemoryJobQueue(): JobQueue {
     const task = (async () => {
       try {
         const data: unknown = job.body === undefined ? undefined : JSON.parse(job.body);
-        await worker.handler({ id: job.id, queue: job.queue, name: job.name, data, attempt });
+        await worker.handler({ id: job.id, queue: job.queue, name: job.name, data, attempt, ...traced(job.requestId) });
         state.active.delete(job.id);
         completed(state, job);
       } catch (error) {
@@ -195,6 +200,7 @@ export function createMemoryJobQueue(): JobQueue {
       name: job.name,
       data: job.body === undefined ? undefined : JSON.parse(job.body),
       attempt: job.attemptsMade,
+      ...traced(job.requestId),
       error: error instanceof Error ? error.message : String(error),
       failedAt: new Date().toISOString(),
     });
@@ -228,6 +234,7 @@ export function createMemoryJobQueue(): JobQueue {
         body: data === undefined ? undefined : JSON.stringify(data),
         attempts: Math.max(1, options.attempts ?? defaultEnqueueOptions.attempts),
         backoffMs: options.backoffMs ?? defaultEnqueueOptions.backoffMs,
+        requestId: options.requestId,
         attemptsMade: 0,
       };
       if (options.delayMs !== undefined && options.delayMs > 0) delay(state, job, options.delayMs);

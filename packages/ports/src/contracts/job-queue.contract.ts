@@ -84,6 +84,15 @@ export function jobQueueContract(name: string, make: () => Promise<JobQueueContr
       const [job] = await seen.atLeast(1);
       expect(job).toMatchObject({ queue: 'email', name: 'send', data, attempt: 1 });
       expect(typeof job?.id).toBe('string');
+      expect(job?.requestId).toBeUndefined();
+    });
+
+    it('hands the enqueuing request id to the worker beside the data', async () => {
+      const seen = new Seen<Job>();
+      await jobs.process('traced', async (job) => seen.add(job));
+      await replica.enqueue('traced', 'send', { n: 1 }, { requestId: 'req-42' });
+      const [job] = await seen.atLeast(1);
+      expect(job).toMatchObject({ data: { n: 1 }, requestId: 'req-42' });
     });
 
     it('runs jobs in the order they were enqueued with concurrency 1', async () => {
