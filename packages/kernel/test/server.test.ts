@@ -142,3 +142,34 @@ describe('createHttpServer', () => {
     expect(doc.paths['/healthz']).toBeUndefined();
   });
 });
+
+describe('graceful shutdown', () => {
+  it('finishes a request in flight, refuses new connections, then resolves close', async () => {
+    const server = await createHttpServer({ service: 'shutdown', logger: createLogger({ level: 'silent' }) });
+    let entered!: () => void;
+    const inHandler = new Promise<void>((resolve) => (entered = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    server.get('/slow', async () => {
+      entered();
+      await released;
+      return { done: true };
+    });
+    const address = await server.listen({ host: '127.0.0.1', port: 0 });
+
+    const inFlight = fetch(`${address}/slow`);
+    await inHandler;
+    const closed = server.close();
+    const refused = await fetch(`${address}/healthz`).then(
+      (res) => res.status,
+      () => 'refused',
+    );
+    release();
+    const res = await inFlight;
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ done: true });
+    await closed;
+    // A new connection after close began is refused (or, on a reused socket, answered 503).
+    expect([503, 'refused']).toContain(refused);
+  });
+});

@@ -125,6 +125,17 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
     );
   });
 
+  // Graceful shutdown: Fastify stops accepting and closes idle keep-alive connections, but a
+  // connection busy with a request would stay open after its response, holding close() until the
+  // client's keep-alive ends. Answering in-flight requests with "Connection: close" ends them.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) void reply.header('connection', 'close');
+  });
+
   app.setErrorHandler(async (error, request, reply) => {
     const appError = toAppError(error);
     if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
