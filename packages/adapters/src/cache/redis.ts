@@ -40,7 +40,8 @@ interface Flight {
  */
 export function createRedisCache(options: RedisCacheOptions): Cache {
   const owned = options.redis === undefined;
-  const redis = (options.redis ?? new Redis(options.url)) as CacheRedis;
+  // Auto-pipelining sends the commands of concurrent requests in one write: far fewer syscalls under load.
+  const redis = (options.redis ?? new Redis(options.url, { enableAutoPipelining: true })) as CacheRedis;
   redis.defineCommand('timeslotCacheStoreIfLeased', { numberOfKeys: 2, lua: STORE_IF_LEASED });
   const prefix = options.keyPrefix ?? 'cache:';
   const leaseMs = options.loadLeaseMs ?? 10_000;
