@@ -19,6 +19,21 @@ function defineEvent<T extends string, S extends z.ZodType>(type: T, version: nu
 
 const role = z.enum(['client', 'provider', 'admin']);
 
+/** What every booking event carries: enough for notifications, payments and calendar to act alone. */
+const bookingSnapshot = z.object({
+  bookingId: z.uuid(),
+  providerId: z.uuid(),
+  serviceId: z.uuid(),
+  clientId: z.uuid(),
+  status: z.enum(['pending_payment', 'confirmed', 'expired', 'cancelled', 'completed', 'no_show']),
+  startsAt: z.iso.datetime({ offset: true }),
+  endsAt: z.iso.datetime({ offset: true }),
+  seat: z.number().int().positive(),
+  priceAmount: z.number().int().nonnegative(),
+  currency: z.string().length(3),
+  holdExpiresAt: z.iso.datetime({ offset: true }).nullable(),
+});
+
 export const events = {
   userRegistered: defineEvent(
     'user.registered',
@@ -29,6 +44,35 @@ export const events = {
     'user.updated',
     1,
     z.object({ userId: z.uuid(), name: z.string(), timeZone: z.string(), locale: z.string() }),
+  ),
+  bookingHeld: defineEvent('booking.held', 1, bookingSnapshot),
+  bookingConfirmed: defineEvent('booking.confirmed', 1, bookingSnapshot),
+  bookingCancelled: defineEvent(
+    'booking.cancelled',
+    1,
+    bookingSnapshot.extend({ cancelledBy: z.uuid(), reason: z.string().nullable() }),
+  ),
+  bookingRescheduled: defineEvent(
+    'booking.rescheduled',
+    1,
+    bookingSnapshot.extend({
+      previousStartsAt: z.iso.datetime({ offset: true }),
+      previousEndsAt: z.iso.datetime({ offset: true }),
+    }),
+  ),
+  bookingExpired: defineEvent('booking.expired', 1, bookingSnapshot),
+  bookingCompleted: defineEvent('booking.completed', 1, bookingSnapshot),
+  waitlistOffered: defineEvent(
+    'waitlist.offered',
+    1,
+    z.object({
+      entryId: z.uuid(),
+      clientId: z.uuid(),
+      bookingId: z.uuid(),
+      serviceId: z.uuid(),
+      startsAt: z.iso.datetime({ offset: true }),
+      offerExpiresAt: z.iso.datetime({ offset: true }),
+    }),
   ),
 } as const;
 

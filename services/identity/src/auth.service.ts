@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { AttemptLimits } from './attempt-limits';
 import type { LoginInput, RegisterInput, Session } from './auth.schemas';
 import { identityErrors } from './errors';
-import type { EventOutbox } from './outbox';
+import type { EventOutbox } from '@timeslot/adapters';
 import { hashPassword, needsRehash, verifyPassword } from './passwords';
 import type { RefreshTokenRepository } from './refresh-token.repository';
 import type { UserRow } from './tables';

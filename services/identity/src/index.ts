@@ -9,7 +9,7 @@ import { registerAuthRoutes } from './auth.routes';
 import { createAuthService, type NewAdmin } from './auth.service';
 import { registerJwksRoutes } from './jwks.routes';
 import { resolveOptions, type IdentityOptions } from './options';
-import { createEventOutbox } from './outbox';
+import { createEventOutbox } from '@timeslot/adapters';
 import { createDummyHash } from './passwords';
 import { createRefreshTokenRepository } from './refresh-token.repository';
 import { localKeyResolver } from './signing-keys';

@@ -1,6 +1,6 @@
 import { events, makeEvent, type Cache, type Database } from '@timeslot/ports';
 import { identityErrors } from './errors';
-import type { EventOutbox } from './outbox';
+import type { EventOutbox } from '@timeslot/adapters';
 import { eventSource, toUser } from './user.model';
 import type { UserRepository } from './user.repository';
 import type { ProfileChanges, User } from './user.schemas';

@@ -248,3 +248,18 @@ export async function handleOnce(
     return true;
   });
 }
+
+/** What a service's domain code sees of the outbox: write events with the change, nudge after commit. */
+export interface EventOutbox {
+  /** Record events in the caller's transaction. */
+  append(tx: Db, events: readonly EventEnvelope[]): Promise<void>;
+  /** Call after the commit, so the relay publishes now rather than at its next poll. */
+  notify(): void;
+}
+
+export function createEventOutbox(schema: string, relay: Pick<OutboxRelay, 'notify'>): EventOutbox {
+  return {
+    append: (tx, events) => appendToOutbox(tx, schema, events),
+    notify: () => relay.notify(),
+  };
+}

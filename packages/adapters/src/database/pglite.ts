@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { PGlite, types } from '@electric-sql/pglite';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { drizzle } from 'drizzle-orm/pglite';
 import type { Database } from '@timeslot/ports';
 
@@ -30,6 +31,9 @@ export async function createPgliteDatabase(options: PgliteDatabaseOptions = {}):
     // node-postgres returns int8 as a string (it may not fit a JS number); do the same here so rows
     // from `query()` look alike on both adapters. int8[] follows, as array parsers wrap these.
     parsers: { [types.INT8]: (value: string) => value },
+    // Exclusion constraints mixing equality and ranges (no double booking) need btree_gist, which
+    // a PostgreSQL server ships as a contrib extension; PGlite loads it as a module.
+    extensions: { btree_gist },
   });
   const db = drizzle({ client });
   let closing: Promise<void> | undefined;

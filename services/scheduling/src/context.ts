@@ -1,0 +1,50 @@
+import type { EventOutbox } from '@timeslot/adapters';
+import type { Logger } from '@timeslot/kernel';
+import type { Cache, Database, JobQueue } from '@timeslot/ports';
+import type { SchedulingTables } from './tables';
+
+export interface SchedulingOptions {
+  /** Postgres schema (default 'scheduling'; tests use a unique one). */
+  readonly schema?: string;
+  /** How long a paid booking's hold lasts before a job releases it (default 10 minutes). */
+  readonly holdMinutes?: number;
+  /** How long a waitlist offer (a hold for the next in line) lasts (default 15 minutes). */
+  readonly waitlistOfferMinutes?: number;
+  /** TTL of cached profiles, services and availability (default 5 minutes). */
+  readonly cacheTtlMs?: number;
+  /** Idempotency keys are kept this long (default 24 hours). */
+  readonly idempotencyTtlHours?: number;
+  /** The clock (tests move it). */
+  readonly now?: () => Date;
+}
+
+export type ResolvedSchedulingOptions = Required<SchedulingOptions>;
+
+/** Everything the scheduling domain needs, built once by createSchedulingService. */
+export interface SchedulingContext {
+  readonly database: Database;
+  readonly cache: Cache;
+  readonly jobs: JobQueue;
+  readonly outbox: EventOutbox;
+  readonly logger: Logger;
+  readonly tables: SchedulingTables;
+  readonly options: ResolvedSchedulingOptions;
+}
+
+export function resolveOptions(options: SchedulingOptions = {}): ResolvedSchedulingOptions {
+  return {
+    schema: options.schema ?? 'scheduling',
+    holdMinutes: options.holdMinutes ?? 10,
+    waitlistOfferMinutes: options.waitlistOfferMinutes ?? 15,
+    cacheTtlMs: options.cacheTtlMs ?? 5 * 60_000,
+    idempotencyTtlHours: options.idempotencyTtlHours ?? 24,
+    now: options.now ?? (() => new Date()),
+  };
+}
+
+/** Cache keys in one place, so every writer invalidates what every reader caches. */
+export const cacheKeys = {
+  provider: (providerId: string) => `scheduling:provider:${providerId}`,
+  services: (providerId: string) => `scheduling:services:${providerId}`,
+  availability: (providerId: string) => `scheduling:availability:${providerId}`,
+} as const;
