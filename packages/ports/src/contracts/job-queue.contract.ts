@@ -1,59 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Job, JobQueue } from '../job-queue';
+import { Seen, deferred, sleep, eventually } from './wait';
 
 export interface JobQueueContractHandles {
   readonly jobs: JobQueue;
   /** Another process's handle on the same backend. */
   readonly replica: JobQueue;
   cleanup(): Promise<void>;
-}
-
-/** What a handler has seen, with a way to wait until it has seen enough (no fixed sleeps). */
-class Seen<T> {
-  readonly items: T[] = [];
-  private waiters: { count: number; resolve: () => void }[] = [];
-
-  add(item: T): void {
-    this.items.push(item);
-    this.waiters = this.waiters.filter((waiter) => {
-      if (this.items.length < waiter.count) return true;
-      waiter.resolve();
-      return false;
-    });
-  }
-
-  async atLeast(count: number, timeoutMs = 5_000): Promise<T[]> {
-    if (this.items.length < count) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        new Promise<void>((resolve) => this.waiters.push({ count, resolve })),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`saw ${this.items.length} of ${count} within ${timeoutMs} ms`)), timeoutMs);
-        }),
-      ]).finally(() => clearTimeout(timer));
-    }
-    return this.items;
-  }
-}
-
-function deferred(): { promise: Promise<void>; resolve(): void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((res) => {
-    resolve = res;
-  });
-  return { promise, resolve };
-}
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Polls only what cannot be awaited (state recorded after a handler returns), within a bound. */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await sleep(20);
-  }
 }
 
 /** How long to wait when asserting that something did NOT happen. */
