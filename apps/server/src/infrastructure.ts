@@ -33,6 +33,20 @@ export interface InfrastructureNeeds {
   readonly database: boolean;
 }
 
+/** Close in dependency order: consumers of work first, the database last. */
+function withClose(parts: Omit<Infrastructure, 'close'>): Infrastructure {
+  return {
+    ...parts,
+    async close() {
+      await parts.jobs.close();
+      await parts.bus.close();
+      await parts.cache.close();
+      await parts.rateLimits.close();
+      await parts.database?.close();
+    },
+  };
+}
+
 export async function createInfrastructure(mode: Mode, config: Config, needs: InfrastructureNeeds, logger: Logger): Promise<Infrastructure> {
   return mode === 'embedded' ? embedded(config, needs) : distributed(config, needs, logger);
 }
@@ -48,21 +62,7 @@ async function embedded(config: Config, needs: InfrastructureNeeds): Promise<Inf
   const rateLimits = createMemoryRateLimitStore();
   const bus = createMemoryEventBus();
   const jobs = createMemoryJobQueue();
-  return {
-    database,
-    cache,
-    rateLimits,
-    bus,
-    jobs,
-    readiness: database === undefined ? {} : { database: () => database.ping() },
-    async close() {
-      await jobs.close();
-      await bus.close();
-      await cache.close();
-      await rateLimits.close();
-      await database?.close();
-    },
-  };
+  return withClose({ database, cache, rateLimits, bus, jobs, readiness: database === undefined ? {} : { database: () => database.ping() } });
 }
 
 async function distributed(config: Config, needs: InfrastructureNeeds, logger: Logger): Promise<Infrastructure> {
@@ -87,19 +87,5 @@ async function distributed(config: Config, needs: InfrastructureNeeds, logger: L
   };
   if (database !== undefined) readiness.database = () => database.ping();
   if (needs.database) readiness.broker = () => bus.ping();
-  return {
-    database,
-    cache,
-    rateLimits,
-    bus,
-    jobs,
-    readiness,
-    async close() {
-      await jobs.close();
-      await bus.close();
-      await cache.close();
-      await rateLimits.close();
-      await database?.close();
-    },
-  };
+  return withClose({ database, cache, rateLimits, bus, jobs, readiness });
 }

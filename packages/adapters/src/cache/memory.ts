@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { Cache } from '@timeslot/ports';
+import { decode, encode, validTtl } from './codec';
 
 export interface MemoryCacheOptions {
   /** Least recently used entries are evicted beyond this count (default 10 000). */
@@ -83,18 +84,4 @@ export function createMemoryCache(options: MemoryCacheOptions = {}): Cache {
       entries.clear();
     },
   };
-}
-
-function validTtl(ttlMs: number): number {
-  if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new RangeError(`Cache TTL must be a positive number of ms, got ${ttlMs}`);
-  return Math.ceil(ttlMs);
-}
-
-function encode(value: unknown): string | undefined {
-  // JSON.stringify also yields undefined for functions and symbols: those are treated as a miss too.
-  return value === undefined ? undefined : JSON.stringify(value);
-}
-
-function decode<T>(text: string | undefined): T | undefined {
-  return text === undefined ? undefined : (JSON.parse(text) as T);
 }

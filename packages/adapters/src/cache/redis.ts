@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Cache } from '@timeslot/ports';
+import { decode, encode, validTtl } from './codec';
 
 export interface RedisCacheOptions {
   /** Used to open (and, on close, quit) a connection when `redis` is not given. */
@@ -116,18 +117,4 @@ function throwIfFailed(results: [Error | null, unknown][] | null): void {
   if (results === null) throw new Error('Redis transaction was aborted');
   const failure = results.find(([error]) => error !== null);
   if (failure?.[0]) throw failure[0];
-}
-
-function validTtl(ttlMs: number): number {
-  if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new RangeError(`Cache TTL must be a positive number of ms, got ${ttlMs}`);
-  return Math.ceil(ttlMs);
-}
-
-function encode(value: unknown): string | undefined {
-  // JSON.stringify also yields undefined for functions and symbols: those are treated as a miss too.
-  return value === undefined ? undefined : JSON.stringify(value);
-}
-
-function decode<T>(text: string | undefined): T | undefined {
-  return text === undefined ? undefined : (JSON.parse(text) as T);
 }
