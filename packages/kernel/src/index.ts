@@ -8,3 +8,4 @@ export * from './shutdown';
 export * from './http/server';
 export * from './http/problem';
 export * from './http/request-id';
+export * from './fields';

@@ -1,5 +1,5 @@
-import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { timeZoneField } from '@timeslot/kernel';
 import { roles } from '@timeslot/ports';
 
 /** Field rules shared by registration, profile updates and create-admin. */
@@ -19,11 +19,6 @@ export const passwordField = z
 
 export const nameField = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters').describe('Display name.');
 
-function canonicalZone(value: string): string | undefined {
-  if (!IANAZone.isValidZone(value)) return undefined;
-  return new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone;
-}
-
 function canonicalLocale(value: string): string | undefined {
   try {
     return Intl.getCanonicalLocales(value)[0];
@@ -32,22 +27,7 @@ function canonicalLocale(value: string): string | undefined {
   }
 }
 
-/** An IANA zone, stored in its canonical spelling ("europe/paris" becomes "Europe/Paris"). */
-export const timeZoneField = z
-  .string()
-  .trim()
-  .min(1)
-  .max(64)
-  .transform((value, ctx) => {
-    const zone = canonicalZone(value);
-    if (zone === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'must be an IANA time zone such as Europe/Paris' });
-      return z.NEVER;
-    }
-    return zone;
-  })
-  .describe('IANA time zone, e.g. Europe/Paris.')
-  .meta({ example: 'Europe/Paris' });
+export { timeZoneField };
 
 /** A BCP 47 tag, stored in its canonical form ("EN-us" becomes "en-US"). */
 export const localeField = z

@@ -1,0 +1,26 @@
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+
+/**
+ * Request fields every service validates the same way.
+ *
+ * An IANA zone, its letter case corrected where the runtime knows it ("europe/paris" becomes
+ * "Europe/Paris").
+ */
+export const timeZoneField = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .transform((value, ctx) => {
+    if (!IANAZone.isValidZone(value)) {
+      ctx.addIssue({ code: 'custom', message: 'must be an IANA time zone such as Europe/Paris' });
+      return z.NEVER;
+    }
+    // Intl fixes the letter case but also maps current names to ICU's legacy ones (Asia/Kathmandu
+    // to Asia/Katmandu, Europe/Kyiv to Europe/Kiev): take its spelling only when it is the same name.
+    const resolved = new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone;
+    return resolved.toLowerCase() === value.toLowerCase() ? resolved : value;
+  })
+  .describe('IANA time zone, e.g. Europe/Paris.')
+  .meta({ example: 'Europe/Paris' });

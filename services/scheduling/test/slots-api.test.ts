@@ -1,0 +1,234 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSchedulingHarness, type SchedulingHarness, type ServiceBody, type TestUser } from './harness';
+
+let h: SchedulingHarness;
+let client: TestUser;
+
+// The harness clock starts on Monday 2030-01-07 08:00Z; slots are asked for the next Monday.
+const monday = '2030-01-14';
+
+beforeAll(async () => {
+  h = await createSchedulingHarness();
+  client = await h.registerUser('client');
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+interface SlotBody {
+  start: string;
+  end: string;
+  localStart: string;
+  localEnd: string;
+  seatsLeft: number;
+}
+
+function slotsUrl(providerId: string, query: Record<string, string>): string {
+  return `/api/v1/providers/${providerId}/slots?${new URLSearchParams(query).toString()}`;
+}
+
+async function slots(providerId: string, query: Record<string, string>, token?: string) {
+  const response = await h.inject({ method: 'GET', url: slotsUrl(providerId, query), ...(token === undefined ? {} : { token }) });
+  expect(response.statusCode, response.body).toBe(200);
+  return response.json<{ timeZone: string; slots: SlotBody[] }>();
+}
+
+const mondayOnly = (start: string, end: string) => ({ weekly: [{ weekday: 1, start, end }] });
+
+/** A live booking written straight into the table, as the bookings part would write it. */
+async function insertBooking(service: ServiceBody, start: string, options: { seat?: number; status?: string } = {}): Promise<void> {
+  const startsAt = new Date(start);
+  const endsAt = new Date(startsAt.getTime() + service.durationMinutes * 60_000);
+  const occupiedStart = new Date(startsAt.getTime() - service.bufferBeforeMinutes * 60_000);
+  const occupiedEnd = new Date(endsAt.getTime() + service.bufferAfterMinutes * 60_000);
+  const id = randomUUID();
+  const status = options.status ?? 'confirmed';
+  await h.database.query(
+    `insert into scheduling.bookings (id, provider_id, service_id, client_id, status, starts_at, ends_at, occupied, session_key, capacity, seat, hold_expires_at)
+     values ($1, $2, $3, $4, $5, $6, $7, tstzrange($8, $9, '[)'), $10, $11, $12, $13)`,
+    [
+      id,
+      service.providerId,
+      service.id,
+      client.userId,
+      status,
+      startsAt.toISOString(),
+      endsAt.toISOString(),
+      occupiedStart.toISOString(),
+      occupiedEnd.toISOString(),
+      service.capacity > 1 ? `${service.id}@${startsAt.toISOString()}` : id,
+      service.capacity,
+      options.seat ?? 1,
+      status === 'pending_payment' ? new Date(h.clock.now().getTime() + 600_000).toISOString() : null,
+    ],
+  );
+}
+
+describe('GET /api/v1/providers/:id/slots', () => {
+  it('lists exact slots from weekly rules, in UTC and in the provider’s zone by default', async () => {
+    const { provider, service } = await h.bookableProvider({
+      provider: { timeZone: 'America/New_York' },
+      service: { durationMinutes: 45, slotIntervalMinutes: 60 },
+      availability: mondayOnly('09:00', '12:00'),
+    });
+    const body = await slots(provider.id, { serviceId: service.id, from: `${monday}T00:00:00Z`, to: `${monday}T23:59:59Z` });
+    expect(body).toEqual({
+      timeZone: 'America/New_York',
+      slots: [
+        { start: '2030-01-14T14:00:00.000Z', end: '2030-01-14T14:45:00.000Z', localStart: '2030-01-14T09:00:00.000-05:00', localEnd: '2030-01-14T09:45:00.000-05:00', seatsLeft: 1 },
+        { start: '2030-01-14T15:00:00.000Z', end: '2030-01-14T15:45:00.000Z', localStart: '2030-01-14T10:00:00.000-05:00', localEnd: '2030-01-14T10:45:00.000-05:00', seatsLeft: 1 },
+        { start: '2030-01-14T16:00:00.000Z', end: '2030-01-14T16:45:00.000Z', localStart: '2030-01-14T11:00:00.000-05:00', localEnd: '2030-01-14T11:45:00.000-05:00', seatsLeft: 1 },
+      ],
+    });
+  });
+
+  it('shows the same instants in the client’s zone when timeZone is given', async () => {
+    const { provider, service } = await h.bookableProvider({
+      provider: { timeZone: 'America/New_York' },
+      service: { durationMinutes: 30, slotIntervalMinutes: 30 },
+      availability: mondayOnly('09:00', '10:00'),
+    });
+    const body = await slots(provider.id, {
+      serviceId: service.id,
+      from: `${monday}T00:00:00+01:00`,
+      to: `${monday}T23:59:00+01:00`,
+      timeZone: 'asia/kathmandu',
+    });
+    expect(body.timeZone).toBe('asia/kathmandu');
+    expect(body.slots.map((s) => [s.start, s.localStart])).toEqual([
+      ['2030-01-14T14:00:00.000Z', '2030-01-14T19:45:00.000+05:45'],
+      ['2030-01-14T14:30:00.000Z', '2030-01-14T20:15:00.000+05:45'],
+    ]);
+    const paris = await slots(provider.id, { serviceId: service.id, from: `${monday}T00:00:00Z`, to: '2030-01-15T00:00:00Z', timeZone: 'Europe/Paris' });
+    expect(paris.slots[0]?.localStart).toBe('2030-01-14T15:00:00.000+01:00');
+  });
+
+  it('leaves out booked and held time with its buffers, other services’ bookings included', async () => {
+    const { owner, provider, service } = await h.bookableProvider({
+      service: { durationMinutes: 60, slotIntervalMinutes: 60, bufferAfterMinutes: 15 },
+      availability: mondayOnly('09:00', '15:00'),
+    });
+    const other = await h.createService(owner.token, provider.id, { name: 'Other', durationMinutes: 30 });
+    const query = { serviceId: service.id, from: `${monday}T00:00:00Z`, to: '2030-01-15T00:00:00Z' };
+    const starts = async () => (await slots(provider.id, query)).slots.map((s) => s.start.slice(11, 16));
+    // A slot may end at the window's end; its buffer after may lie outside the window.
+    expect(await starts()).toEqual(['09:00', '10:00', '11:00', '12:00', '13:00', '14:00']);
+
+    // Occupies 10:00–11:15: the 09:00 slot (09:00–10:15 with its buffer), 10:00 and 11:00 collide.
+    await insertBooking(service, `${monday}T10:00:00Z`);
+    // A hold of another service, 12:30–13:00: 12:00 (12:00–13:15) collides, 13:00 starts as it ends.
+    await insertBooking(other, `${monday}T12:30:00Z`, { status: 'pending_payment' });
+    expect(await starts()).toEqual(['13:00', '14:00']);
+  });
+
+  it('counts seats of a seated service and drops a full session', async () => {
+    const { provider, service } = await h.bookableProvider({
+      service: { durationMinutes: 60, slotIntervalMinutes: 60, capacity: 3 },
+      availability: mondayOnly('09:00', '11:00'),
+    });
+    await insertBooking(service, `${monday}T09:00:00Z`, { seat: 1 });
+    await insertBooking(service, `${monday}T09:00:00Z`, { seat: 2 });
+    const query = { serviceId: service.id, from: `${monday}T00:00:00Z`, to: '2030-01-15T00:00:00Z' };
+    expect((await slots(provider.id, query)).slots.map((s) => [s.start.slice(11, 16), s.seatsLeft])).toEqual([
+      ['09:00', 1],
+      ['10:00', 3],
+    ]);
+    await insertBooking(service, `${monday}T09:00:00Z`, { seat: 3 });
+    expect((await slots(provider.id, query)).slots.map((s) => s.start.slice(11, 16))).toEqual(['10:00']);
+  });
+
+  it('applies overrides and blocked periods, and a new availability shows at once', async () => {
+    const { owner, provider, service } = await h.bookableProvider({
+      service: { durationMinutes: 60, slotIntervalMinutes: 60 },
+      availability: { weekly: [1, 2].map((weekday) => ({ weekday, start: '09:00', end: '12:00' })) },
+    });
+    const query = { serviceId: service.id, from: `${monday}T00:00:00Z`, to: '2030-01-16T00:00:00Z' };
+    const starts = async () => (await slots(provider.id, query)).slots.map((s) => s.start.slice(0, 16));
+    expect(await starts()).toHaveLength(6);
+    await h.setAvailability(owner.token, provider.id, {
+      weekly: [1, 2].map((weekday) => ({ weekday, start: '09:00', end: '12:00' })),
+      overrides: [{ date: monday, intervals: [] }],
+      blocked: [{ start: '2030-01-15T10:30:00Z', end: '2030-01-15T11:00:00Z', reason: 'Dentist' }],
+    });
+    expect(await starts()).toEqual(['2030-01-15T09:00', '2030-01-15T11:00']);
+  });
+
+  it('respects minimum notice and the booking window against the service clock', async () => {
+    const { provider, service } = await h.bookableProvider({
+      service: { durationMinutes: 30, slotIntervalMinutes: 30, minNoticeMinutes: 60, bookingWindowDays: 1 },
+      availability: { weekly: [1, 2].map((weekday) => ({ weekday, start: '09:00', end: '11:00' })) },
+    });
+    h.clock.set(`${monday}T09:10:00Z`);
+    try {
+      const body = await slots(provider.id, { serviceId: service.id, from: `${monday}T00:00:00Z`, to: '2030-01-16T00:00:00Z' });
+      // Notice: nothing before 10:10 today. Window: nothing after 09:10 tomorrow.
+      expect(body.slots.map((s) => s.start.slice(0, 16))).toEqual(['2030-01-14T10:30', '2030-01-15T09:00']);
+    } finally {
+      h.clock.set('2030-01-07T08:00:00Z');
+    }
+  });
+
+  it('accepts 31 days and refuses more (RANGE_TOO_LONG) or an empty range', async () => {
+    const { provider, service } = await h.bookableProvider();
+    const ok = await h.inject({ method: 'GET', url: slotsUrl(provider.id, { serviceId: service.id, from: '2030-01-08T00:00:00Z', to: '2030-02-08T00:00:00Z' }) });
+    expect(ok.statusCode).toBe(200);
+    // Every day 09:00–17:00, 30-minute slots: 16 a day for 31 days.
+    expect(ok.json<{ slots: SlotBody[] }>().slots).toHaveLength(31 * 16);
+
+    const tooLong = await h.inject({ method: 'GET', url: slotsUrl(provider.id, { serviceId: service.id, from: '2030-01-08T00:00:00Z', to: '2030-02-08T00:00:01Z' }) });
+    expect(tooLong.statusCode).toBe(400);
+    expect(tooLong.json()).toMatchObject({ code: 'RANGE_TOO_LONG', errors: [{ path: 'querystring.to' }] });
+
+    for (const to of ['2030-01-08T00:00:00Z', '2030-01-07T00:00:00Z']) {
+      const response = await h.inject({ method: 'GET', url: slotsUrl(provider.id, { serviceId: service.id, from: '2030-01-08T00:00:00Z', to }) });
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'querystring.to' }] });
+    }
+  });
+
+  it('validates the query: serviceId, instants with offsets, the zone', async () => {
+    const { provider, service } = await h.bookableProvider();
+    const base = { serviceId: service.id, from: '2030-01-08T00:00:00Z', to: '2030-01-09T00:00:00Z' };
+    const cases: Array<[Record<string, string>, string]> = [
+      [{ from: base.from, to: base.to }, 'querystring.serviceId'],
+      [{ ...base, serviceId: 'nope' }, 'querystring.serviceId'],
+      [{ ...base, from: '2030-01-08T00:00:00' }, 'querystring.from'],
+      [{ ...base, to: 'tomorrow' }, 'querystring.to'],
+      [{ ...base, timeZone: 'Moon/Base' }, 'querystring.timeZone'],
+    ];
+    for (const [query, path] of cases) {
+      const response = await h.inject({ method: 'GET', url: slotsUrl(provider.id, query) });
+      expect(response.statusCode, JSON.stringify(query)).toBe(400);
+      expect(response.json<{ errors: Array<{ path: string }> }>().errors.map((e) => e.path)).toContain(path);
+    }
+  });
+
+  it('answers 404 for an unknown service, another provider’s service, an inactive service or a hidden provider', async () => {
+    const first = await h.bookableProvider();
+    const second = await h.bookableProvider();
+    const range = { from: '2030-01-08T00:00:00Z', to: '2030-01-09T00:00:00Z' };
+    const cases: Array<[string, string, string]> = [
+      [first.provider.id, randomUUID(), 'SERVICE_NOT_FOUND'],
+      [first.provider.id, second.service.id, 'SERVICE_NOT_FOUND'],
+      [randomUUID(), first.service.id, 'PROVIDER_NOT_FOUND'],
+    ];
+    for (const [providerId, serviceId, code] of cases) {
+      const response = await h.inject({ method: 'GET', url: slotsUrl(providerId, { serviceId, ...range }), token: client.token });
+      expect(response.statusCode).toBe(404);
+      expect(response.json()).toMatchObject({ code });
+    }
+
+    const inactive = await h.createService(first.owner.token, first.provider.id, { active: false });
+    const asClient = await h.inject({ method: 'GET', url: slotsUrl(first.provider.id, { serviceId: inactive.id, ...range }), token: client.token });
+    expect(asClient.json()).toMatchObject({ code: 'SERVICE_NOT_FOUND' });
+    // Its provider may still preview it.
+    expect((await slots(first.provider.id, { serviceId: inactive.id, ...range }, first.owner.token)).slots).toHaveLength(16);
+
+    await h.inject({ method: 'PATCH', url: `/api/v1/providers/${second.provider.id}`, token: second.owner.token, payload: { published: false } });
+    const hidden = await h.inject({ method: 'GET', url: slotsUrl(second.provider.id, { serviceId: second.service.id, ...range }) });
+    expect(hidden.statusCode).toBe(404);
+    expect(hidden.json()).toMatchObject({ code: 'PROVIDER_NOT_FOUND' });
+  });
+});
