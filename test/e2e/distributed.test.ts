@@ -22,6 +22,7 @@ const authLimit = 40;
 
 let signingKeys: string;
 let identity: RunningProcess;
+let schedulers: RunningProcess[] = [];
 let gateways: RunningProcess[] = [];
 
 async function admin(sql: string): Promise<void> {
@@ -46,18 +47,25 @@ beforeAll(async () => {
     TRUST_PROXY: 'true',
     RATE_LIMIT_AUTH_PER_MINUTE: String(authLimit),
   };
-  const migrated = await runTimeslot(['migrate', '--services', 'identity'], common);
+  const migrated = await runTimeslot(['migrate', '--services', 'identity,scheduling'], common);
   if (migrated.code !== 0) throw new Error(`timeslot migrate failed:\n${migrated.output}`);
   const identityPort = await freePort();
   identity = await startTimeslot(['start', '--services', 'identity'], common, { port: identityPort });
-  const gatewayEnv = { ...common, UPSTREAMS: `identity=${identity.url}`, IDENTITY_URL: identity.url };
+  schedulers = await Promise.all(
+    [await freePort(), await freePort()].map((port) => startTimeslot(['start', '--services', 'scheduling'], { ...common, IDENTITY_URL: identity.url }, { port })),
+  );
+  const gatewayEnv = {
+    ...common,
+    UPSTREAMS: `identity=${identity.url};scheduling=${schedulers.map((s) => s.url).join(',')}`,
+    IDENTITY_URL: identity.url,
+  };
   gateways = await Promise.all(
     [await freePort(), await freePort()].map((port) => startTimeslot(['start', '--services', 'gateway'], gatewayEnv, { port })),
   );
 }, 90_000);
 
 afterAll(async () => {
-  const codes = await Promise.all([...gateways, identity].filter(Boolean).map((p) => p.stop()));
+  const codes = await Promise.all([...gateways, ...schedulers, identity].filter(Boolean).map((p) => p.stop()));
   expect(codes.every((code) => code === 0)).toBe(true);
   await admin(`drop database if exists ${databaseName} with (force)`);
   const redis = new Redis(testServers.redis);
@@ -160,6 +168,66 @@ describe('distributed: identity behind two gateway replicas', () => {
     // The control: the same construction with the right key and audience is accepted.
     expect((await call(g1, 'GET', '/api/v1/users/me', { token: valid, ip: clientIp() })).status).toBe(200);
   });
+
+  it('scheduling replicas behind both gateways: 200 concurrent attempts on one slot make exactly one booking', async () => {
+    const [g1, g2] = gateways.map((g) => g.url) as [string, string];
+    const owner = (await call(g1, 'POST', '/api/v1/auth/register', { body: { email: `dr.${namespace}@example.com`, password, name: 'Dr Race', role: 'provider' }, ip: clientIp() })).body!;
+    const provider = await call(g2, 'POST', '/api/v1/providers', { token: owner.accessToken, body: { displayName: 'Dr Race', timeZone: 'UTC', published: true }, ip: clientIp() });
+    expect(provider.status).toBe(201);
+    const providerId = provider.body!.id as string;
+    const weekly = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '00:00', end: '24:00' }));
+    expect((await call(g1, 'PUT', `/api/v1/providers/${providerId}/availability`, { token: owner.accessToken, body: { timeZone: 'UTC', weekly, overrides: [], blocked: [] }, ip: clientIp() })).status).toBe(200);
+    const newService = async (body: Record<string, unknown>) => {
+      const res = await call(g2, 'POST', `/api/v1/providers/${providerId}/services`, { token: owner.accessToken, ip: clientIp(), body: { durationMinutes: 30, slotIntervalMinutes: 30, location: { kind: 'video' }, ...body } });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return res.body!.id as string;
+    };
+    const oneToOne = await newService({ name: 'Consultation' });
+    const group = await newService({ name: 'Group class', capacity: 5 });
+
+    // 40 clients, each firing 5 attempts at once: 200 concurrent attempts per slot, spread over
+    // both gateways (and so both scheduling replicas).
+    const clients: string[] = [];
+    for (let batch = 0; batch < 40; batch += 8) {
+      clients.push(
+        ...(await Promise.all(
+          Array.from({ length: 8 }, async (_, i) => {
+            const res = await call(g1, 'POST', '/api/v1/auth/register', { body: { email: `c${batch + i}.${namespace}@example.com`, password, name: 'Client', role: 'client' }, ip: clientIp() });
+            return res.body!.accessToken as string;
+          }),
+        )),
+      );
+    }
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const attempt = (serviceId: string, start: string) =>
+      Promise.all(
+        Array.from({ length: 200 }, (_, i) =>
+          call(i % 2 === 0 ? g1 : g2, 'POST', '/api/v1/bookings', { token: clients[i % clients.length], body: { serviceId, start }, ip: `192.0.2.${(i % 200) + 1}` }),
+        ),
+      );
+    const statuses = (results: { status: number }[]) => results.reduce<Record<number, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
+
+    const single = await attempt(oneToOne, `${tomorrow}T10:00:00.000Z`);
+    expect(statuses(single)).toEqual({ 201: 1, 409: 199 });
+    expect(single.filter((r) => r.status === 409).every((r) => r.body!.code === 'SLOT_TAKEN')).toBe(true);
+
+    const seated = await attempt(group, `${tomorrow}T12:00:00.000Z`);
+    expect(statuses(seated)).toEqual({ 201: 5, 409: 195 });
+
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      const overlaps = await client.query(`
+        select count(*)::int as n from scheduling.bookings a join scheduling.bookings b
+          on a.provider_id = b.provider_id and a.id < b.id and a.occupied && b.occupied and a.session_key <> b.session_key
+        where a.status in ('pending_payment', 'confirmed') and b.status in ('pending_payment', 'confirmed')`);
+      expect(overlaps.rows[0].n).toBe(0);
+      const live = await client.query(`select count(*)::int as n from scheduling.bookings where status in ('pending_payment', 'confirmed')`);
+      expect(live.rows[0].n).toBe(6);
+    } finally {
+      await client.end();
+    }
+  }, 120_000);
 
   it('admits no more than the auth budget across both gateway replicas together', async () => {
     // Fixed windows of a minute: start the burst early in a window so it cannot straddle two.

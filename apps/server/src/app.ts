@@ -16,6 +16,7 @@ import {
   signingKeysFromJwks,
   type IdentityService,
 } from '@timeslot/identity';
+import { createSchedulingService, schedulingPrefixes } from '@timeslot/scheduling';
 import { parseTrustProxy, type Config, type Mode, type ServiceName } from './config';
 import { createInfrastructure, type Infrastructure } from './infrastructure';
 
@@ -38,6 +39,7 @@ export interface Timeslot {
 /** The path prefixes of each service, known without building it: the gateway's route table needs them. */
 const servicePrefixes: Record<Exclude<ServiceName, 'gateway'>, readonly string[]> = {
   identity: identityPrefixes,
+  scheduling: schedulingPrefixes,
 };
 
 export interface BuildOptions {
@@ -89,6 +91,21 @@ export async function buildTimeslot(options: BuildOptions): Promise<Timeslot> {
     });
     keyResolver = identity.keyResolver;
     modules.push(identity);
+  }
+
+  if (local.includes('scheduling')) {
+    const database = infrastructure.database;
+    if (database === undefined) throw new Error('scheduling needs a database');
+    modules.push(
+      await createSchedulingService({
+        database,
+        cache: infrastructure.cache,
+        bus: infrastructure.bus,
+        jobs: infrastructure.jobs,
+        logger: logger.child({ service: 'scheduling' }),
+        options: { holdMinutes: config.BOOKING_HOLD_MINUTES, waitlistOfferMinutes: config.WAITLIST_OFFER_MINUTES },
+      }),
+    );
   }
 
   if (keyResolver === undefined) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { env } from '@timeslot/kernel';
 
-export const serviceNames = ['gateway', 'identity'] as const;
+export const serviceNames = ['gateway', 'identity', 'scheduling'] as const;
 export type ServiceName = (typeof serviceNames)[number];
 
 /**
@@ -45,6 +45,9 @@ export const configSchema = z
     LOGIN_FAILURE_WINDOW_SECONDS: env.int(15 * 60, 1),
     REGISTRATIONS_PER_IP_PER_HOUR: env.int(20, 1),
 
+    BOOKING_HOLD_MINUTES: env.int(10, 1),
+    WAITLIST_OFFER_MINUTES: env.int(15, 1),
+
     SHUTDOWN_GRACE_MS: env.int(25_000, 0),
   })
   .loose();
@@ -62,8 +65,8 @@ export function checkDistributed(config: Config, services: readonly ServiceName[
   if (services.includes('identity') && config.SIGNING_KEYS === undefined) {
     problems.push('SIGNING_KEYS: required in distributed mode (make one with `timeslot keys generate`)');
   }
-  if (services.includes('gateway') && !services.includes('identity') && config.IDENTITY_URL === undefined) {
-    problems.push('IDENTITY_URL: required for a gateway without a local identity service (its JWKS is read from there)');
+  if (!services.includes('identity') && config.IDENTITY_URL === undefined) {
+    problems.push('IDENTITY_URL: required without a local identity service (access tokens are verified with its JWKS)');
   }
   return problems;
 }

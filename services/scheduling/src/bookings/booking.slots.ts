@@ -1,0 +1,107 @@
+import { DateTime } from 'luxon';
+import type { Db } from '@timeslot/ports';
+import { cacheKeys, type SchedulingContext } from '../context';
+import { providerErrors } from '../providers/provider.errors';
+import { createAvailabilityRepository } from '../providers/availability.repository';
+import { toAvailability, type StoredAvailability } from '../providers/provider.model';
+import { createSlotsRepository } from '../providers/slots.repository';
+import { computeSlots, type Slot, type SlotInput } from '../slots/compute';
+import type { ProviderRow, ServiceRow } from '../tables';
+import { bookingErrors } from './booking.errors';
+import { createBookingRepository } from './booking.repository';
+
+/** A service that takes bookings, with its provider. */
+export interface BookingTarget {
+  readonly service: ServiceRow;
+  readonly provider: ProviderRow;
+}
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+
+/**
+ * The service to book: 404 when it does not exist or its provider is not published (clients
+ * cannot see it), 409 SERVICE_INACTIVE when the provider switched it off.
+ */
+export async function loadTarget(ctx: SchedulingContext, db: Db, serviceId: string): Promise<BookingTarget> {
+  const found = await createBookingRepository(ctx.tables).findServiceWithProvider(db, serviceId);
+  if (found === undefined || !found.provider.published) throw providerErrors.serviceNotFound();
+  if (!found.service.active) throw bookingErrors.serviceInactive();
+  return found;
+}
+
+/** The same cache entry (key and shape) the providers part fills and invalidates. */
+async function availability(ctx: SchedulingContext, providerId: string): Promise<StoredAvailability> {
+  return ctx.cache.getOrLoad(cacheKeys.availability(providerId), ctx.options.cacheTtlMs, async () =>
+    toAvailability(await createAvailabilityRepository(ctx.tables).load(ctx.database.db, providerId)),
+  );
+}
+
+async function slotInput(ctx: SchedulingContext, target: BookingTarget, fromMs: number, toMs: number): Promise<SlotInput> {
+  const stored = await availability(ctx, target.provider.id);
+  const { service } = target;
+  return {
+    providerTimeZone: target.provider.timeZone,
+    weekly: stored.weekly,
+    overrides: stored.overrides,
+    blocked: stored.blocked.map((period) => ({ start: Date.parse(period.start), end: Date.parse(period.end) })),
+    service: {
+      id: service.id,
+      durationMinutes: service.durationMinutes,
+      slotIntervalMinutes: service.slotIntervalMinutes,
+      bufferBeforeMinutes: service.bufferBeforeMinutes,
+      bufferAfterMinutes: service.bufferAfterMinutes,
+      minNoticeMinutes: service.minNoticeMinutes,
+      bookingWindowDays: service.bookingWindowDays,
+      capacity: service.capacity,
+    },
+    range: { from: fromMs, to: toMs, now: ctx.options.now() },
+  };
+}
+
+/** With every live booking of the provider that could touch [fromMs, toMs). */
+async function withBookings(ctx: SchedulingContext, db: Db, target: BookingTarget, input: SlotInput): Promise<SlotInput> {
+  const { service } = target;
+  const fromMs = Number(input.range.from) - (service.bufferBeforeMinutes + service.durationMinutes) * MINUTE_MS;
+  const toMs = Number(input.range.to) + (service.durationMinutes + service.bufferAfterMinutes) * MINUTE_MS;
+  const busy = await createSlotsRepository(ctx.tables).busy(db, target.provider.id, fromMs, toMs);
+  const seatsTaken = new Map<number, number>();
+  for (const row of busy) {
+    if (row.serviceId === service.id && service.capacity > 1) seatsTaken.set(row.startsAt, (seatsTaken.get(row.startsAt) ?? 0) + 1);
+  }
+  return { ...input, busy, seatsTaken };
+}
+
+/**
+ * 409 SLOT_UNAVAILABLE unless `start` is one of the service's slots (availability, blocked time,
+ * notice, booking window), bookings left out: whether the time is free is the database's call,
+ * and a taken time answers SLOT_TAKEN.
+ */
+export async function assertValidSlot(ctx: SchedulingContext, target: BookingTarget, start: Date): Promise<void> {
+  const ms = start.getTime();
+  const slots = computeSlots(await slotInput(ctx, target, ms, ms + 1));
+  if (!slots.some((slot) => Date.parse(slot.start) === ms)) throw bookingErrors.slotUnavailable();
+}
+
+/** The bookable slots with room left, bookings included (what a client would see listed). */
+export async function freeSlots(ctx: SchedulingContext, db: Db, target: BookingTarget, fromMs: number, toMs: number): Promise<Slot[]> {
+  return computeSlots(await withBookings(ctx, db, target, await slotInput(ctx, target, fromMs, toMs)));
+}
+
+/** Every slot of [fromMs, toMs) by the rules alone, bookings left out. */
+export async function validSlots(ctx: SchedulingContext, target: BookingTarget, fromMs: number, toMs: number): Promise<Slot[]> {
+  return computeSlots(await slotInput(ctx, target, fromMs, toMs));
+}
+
+/** [start, end) of a calendar date in the provider's zone (23 or 25 hours on DST days). */
+export function providerDay(target: BookingTarget, date: string): { fromMs: number; toMs: number } {
+  const day = DateTime.fromISO(date, { zone: target.provider.timeZone }).startOf('day');
+  return { fromMs: day.toMillis(), toMs: day.plus({ days: 1 }).toMillis() };
+}
+
+/** The provider-zone calendar date of an instant, "YYYY-MM-DD". */
+export function providerDate(target: BookingTarget, ms: number): string {
+  return DateTime.fromMillis(ms, { zone: target.provider.timeZone }).toISODate() ?? new Date(ms).toISOString().slice(0, 10);
+}
+
+export { DAY_MS, MINUTE_MS };
