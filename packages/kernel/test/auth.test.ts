@@ -40,7 +40,10 @@ describe('createTokenVerifier', () => {
     const { verify, sign } = await setup();
     const token = await sign({ role: 'client', jti: 't2' }, 60);
     await verify(token);
-    const tampered = `${token.slice(0, -2)}${token.endsWith('A') ? 'B' : 'A'}${token.slice(-1)}`;
+    // Change one character inside the signature (every bit of it counts there, unlike the last).
+    const at = token.lastIndexOf('.') + 10;
+    const tampered = `${token.slice(0, at)}${token[at] === 'A' ? 'B' : 'A'}${token.slice(at + 1)}`;
+    expect(tampered).not.toBe(token);
     expect(await codeOf(verify(tampered))).toBe('INVALID_TOKEN');
     expect(await codeOf(verify(tampered))).toBe('INVALID_TOKEN');
   });
