@@ -8,88 +8,13 @@
  * Distributed scenarios need PostgreSQL, Redis and RabbitMQ (the same URLs as the tests).
  * Results also go to bench/results/<timestamp>.json.
  */
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import argon2 from 'argon2';
-import autocannon from 'autocannon';
-import pg from 'pg';
-import { freePort, repoRoot, startTimeslot, testServers, type RunningProcess } from '@timeslot/testing';
-import { generateSigningKeysJson } from '@timeslot/identity';
-
-const duration = Number(process.env.BENCH_DURATION ?? 10);
-const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const unlimited = {
-  RATE_LIMIT_IP_PER_SECOND: '100000000',
-  RATE_LIMIT_AUTH_PER_MINUTE: '100000000',
-  RATE_LIMIT_USER_PER_SECOND: '100000000',
-  LOGIN_MAX_FAILURES_PER_IP: '100000000',
-  LOG_LEVEL: 'warn',
-};
-
-interface Result {
-  scenario: string;
-  requestsPerSecond: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  errors: number;
-  non2xx: number;
-}
-
-const results: Result[] = [];
-const cleanups: (() => Promise<unknown>)[] = [];
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]! * 100) / 100;
-}
-
-async function load(scenario: string, options: autocannon.Options): Promise<Result> {
-  // autocannon's summary has no p95; keep every response time and take exact percentiles.
-  const latencies: number[] = [];
-  const instance = autocannon({ connections, duration, ...options }) as autocannon.Instance & Promise<autocannon.Result>;
-  void instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
-  const run = await instance;
-  latencies.sort((a, b) => a - b);
-  const result: Result = {
-    scenario,
-    requestsPerSecond: Math.round(run.requests.average),
-    p50: percentile(latencies, 0.5),
-    p95: percentile(latencies, 0.95),
-    p99: percentile(latencies, 0.99),
-    errors: run.errors + run.timeouts,
-    non2xx: run.non2xx,
-  };
-  results.push(result);
-  process.stderr.write(`${scenario}: ${result.requestsPerSecond} req/s, p50 ${result.p50} ms, p95 ${result.p95} ms, p99 ${result.p99} ms, non-2xx ${result.non2xx}, errors ${result.errors}\n`);
-  return result;
-}
-
-async function startHello(): Promise<string> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'bench/hello.ts'), String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
-  await new Promise<void>((resolve) => child.stderr.on('data', () => resolve()));
-  cleanups.push(async () => child.kill('SIGTERM'));
-  return `http://127.0.0.1:${port}`;
-}
-
-async function session(base: string, email: string): Promise<{ token: string }> {
-  const password = 'benchmark password';
-  await fetch(`${base}/api/v1/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password, name: 'Bench', role: 'client' }) });
-  const res = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
-  const body = (await res.json()) as { accessToken: string };
-  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(body)}`);
-  return { token: body.accessToken };
-}
-
-async function start(args: string[], env: Record<string, string>): Promise<RunningProcess> {
-  const proc = await startTimeslot(args, { ...unlimited, ...env }, { port: await freePort(), timeoutMs: 60_000 });
-  cleanups.push(() => proc.stop());
-  return proc;
-}
+import { repoRoot } from '@timeslot/testing';
+import { cleanups, connections, distributedEnv, duration, load, percentile, results, session, start, startHello, type Result } from './lib';
+import { schedulingScenarios } from './scheduling';
 
 /** Raw Argon2id hash rate with the production parameters, as many at once as libuv allows. */
 async function argonBaseline(): Promise<Result> {
@@ -120,7 +45,7 @@ async function argonBaseline(): Promise<Result> {
   return result;
 }
 
-type Scenario = () => Promise<void>;
+export type Scenario = () => Promise<void>;
 
 const scenarios: Record<string, Scenario> = {
   async hello() {
@@ -152,24 +77,14 @@ const scenarios: Record<string, Scenario> = {
     });
   },
   async 'me-distributed'() {
-    const namespace = `bench-${randomBytes(3).toString('hex')}`;
-    const database = `timeslot_${namespace.replace('-', '_')}`;
-    const admin = new pg.Client({ connectionString: testServers.postgres });
-    await admin.connect();
-    await admin.query(`create database ${database}`);
-    cleanups.push(async () => {
-      await admin.query(`drop database if exists ${database} with (force)`);
-      await admin.end();
-    });
-    const url = new URL(testServers.postgres);
-    url.pathname = `/${database}`;
-    const env = { DATABASE_URL: url.toString(), REDIS_URL: testServers.redis, AMQP_URL: testServers.amqp, NAMESPACE: namespace, SIGNING_KEYS: await generateSigningKeysJson() };
+    const env = await distributedEnv();
     const identity = await start(['start', '--services', 'identity'], env);
     const gateway = await start(['start', '--services', 'gateway'], { ...env, UPSTREAMS: `identity=${identity.url}`, IDENTITY_URL: identity.url });
     const { token } = await session(gateway.url, 'me-distributed@example.com');
     await load('GET /users/me via gateway (distributed)', { url: `${gateway.url}/api/v1/users/me`, headers: { authorization: `Bearer ${token}` } });
     await load('GET /users/me direct on identity (distributed)', { url: `${identity.url}/api/v1/users/me`, headers: { authorization: `Bearer ${token}` } });
   },
+  ...schedulingScenarios,
 };
 
 function ratio(a: string, b: string): string {

@@ -1,0 +1,96 @@
+// What every load scenario shares: the load generator, process start-up, results and clean-up.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { freePort, repoRoot, startTimeslot, testServers, type RunningProcess } from '@timeslot/testing';
+import { generateSigningKeysJson } from '@timeslot/identity';
+
+export const duration = Number(process.env.BENCH_DURATION ?? 10);
+export const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+export const unlimited = {
+  RATE_LIMIT_IP_PER_SECOND: '100000000',
+  RATE_LIMIT_AUTH_PER_MINUTE: '100000000',
+  RATE_LIMIT_USER_PER_SECOND: '100000000',
+  LOGIN_MAX_FAILURES_PER_IP: '100000000',
+  LOG_LEVEL: 'warn',
+};
+
+export interface Result {
+  scenario: string;
+  requestsPerSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+export const results: Result[] = [];
+export const cleanups: (() => Promise<unknown>)[] = [];
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]! * 100) / 100;
+}
+
+export async function load(scenario: string, options: autocannon.Options): Promise<Result> {
+  // autocannon's summary has no p95; keep every response time and take exact percentiles.
+  const latencies: number[] = [];
+  const instance = autocannon({ connections, duration, ...options }) as autocannon.Instance & Promise<autocannon.Result>;
+  void instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
+  const run = await instance;
+  latencies.sort((a, b) => a - b);
+  const result: Result = {
+    scenario,
+    requestsPerSecond: Math.round(run.requests.average),
+    p50: percentile(latencies, 0.5),
+    p95: percentile(latencies, 0.95),
+    p99: percentile(latencies, 0.99),
+    errors: run.errors + run.timeouts,
+    non2xx: run.non2xx,
+  };
+  results.push(result);
+  process.stderr.write(`${scenario}: ${result.requestsPerSecond} req/s, p50 ${result.p50} ms, p95 ${result.p95} ms, p99 ${result.p99} ms, non-2xx ${result.non2xx}, errors ${result.errors}\n`);
+  return result;
+}
+
+export async function startHello(): Promise<string> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'bench/hello.ts'), String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  await new Promise<void>((resolve) => child.stderr.on('data', () => resolve()));
+  cleanups.push(async () => child.kill('SIGTERM'));
+  return `http://127.0.0.1:${port}`;
+}
+
+export async function session(base: string, email: string): Promise<{ token: string }> {
+  const password = 'benchmark password';
+  await fetch(`${base}/api/v1/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password, name: 'Bench', role: 'client' }) });
+  const res = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  const body = (await res.json()) as { accessToken: string };
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(body)}`);
+  return { token: body.accessToken };
+}
+
+export async function start(args: string[], env: Record<string, string>): Promise<RunningProcess> {
+  const proc = await startTimeslot(args, { ...unlimited, ...env }, { port: await freePort(), timeoutMs: 60_000 });
+  cleanups.push(() => proc.stop());
+  return proc;
+}
+
+/** A fresh database and namespace on the machine's servers, for one distributed topology. */
+export async function distributedEnv(): Promise<Record<string, string>> {
+  const namespace = `bench-${randomBytes(3).toString('hex')}`;
+  const database = `timeslot_${namespace.replace('-', '_')}`;
+  const admin = new pg.Client({ connectionString: testServers.postgres });
+  await admin.connect();
+  await admin.query(`create database ${database}`);
+  cleanups.push(async () => {
+    await admin.query(`drop database if exists ${database} with (force)`);
+    await admin.end();
+  });
+  const url = new URL(testServers.postgres);
+  url.pathname = `/${database}`;
+  return { DATABASE_URL: url.toString(), REDIS_URL: testServers.redis, AMQP_URL: testServers.amqp, NAMESPACE: namespace, SIGNING_KEYS: await generateSigningKeysJson() };
+}

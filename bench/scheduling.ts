@@ -1,0 +1,166 @@
+/**
+ * Scheduling load: 31-day slot reads through the gateway at a fixed 1,000 req/s (p99), booking
+ * creation on distinct slots, and booking creation when every request wants the same slot, in
+ * both modes; plus the raw rate of the same booking insert straight into PostgreSQL.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DateTime } from 'luxon';
+import { createPostgresDatabase, loadMigrations, migrate, outboxMigration } from '@timeslot/adapters';
+import { testServers, uniqueName } from '@timeslot/testing';
+import { cleanups, connections, distributedEnv, duration, load, percentile, results, start, type Result } from './lib';
+
+const password = 'benchmark password';
+const DAY = 86_400_000;
+
+async function api<T>(base: string, method: string, url: string, body: unknown, token?: string): Promise<T> {
+  const res = await fetch(`${base}${url}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
+    body: JSON.stringify(body),
+  });
+  const json = (await res.json()) as T;
+  if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function user(base: string, role: 'client' | 'provider'): Promise<string> {
+  const email = `${role}.${randomUUID()}@example.com`;
+  const { accessToken } = await api<{ accessToken: string }>(base, 'POST', '/api/v1/auth/register', { email, password, name: 'Bench', role });
+  return accessToken;
+}
+
+async function provider(base: string, weekly: { weekday: number; start: string; end: string }[], service: Record<string, unknown>) {
+  const owner = await user(base, 'provider');
+  const { id } = await api<{ id: string }>(base, 'POST', '/api/v1/providers', { displayName: 'Dr Bench', timeZone: 'Europe/London', published: true }, owner);
+  await api(base, 'PUT', `/api/v1/providers/${id}/availability`, { weekly }, owner);
+  const created = await api<{ id: string }>(base, 'POST', `/api/v1/providers/${id}/services`, { name: 'Bench', bookingWindowDays: 730, location: { kind: 'video' }, ...service }, owner);
+  return { providerId: id, serviceId: created.id };
+}
+
+/** Office hours with a 30-minute service (slot reads); open around the clock with a 5-minute one (many distinct bookings). */
+async function setUp(base: string) {
+  const days = [1, 2, 3, 4, 5, 6, 7];
+  const office = await provider(base, days.slice(0, 5).map((weekday) => ({ weekday, start: '09:00', end: '17:00' })), { durationMinutes: 30, slotIntervalMinutes: 30 });
+  const allDay = await provider(base, days.map((weekday) => ({ weekday, start: '00:00', end: '24:00' })), { durationMinutes: 5, slotIntervalMinutes: 5 });
+  return { providerId: office.providerId, consultId: office.serviceId, quickId: allDay.serviceId, client: await user(base, 'client') };
+}
+
+async function scenariosFor(mode: string, base: string): Promise<void> {
+  const { providerId, consultId, quickId, client } = await setUp(base);
+  const tomorrow = Math.ceil(Date.now() / DAY) * DAY;
+  // 100 bookings in the slot range, so slot reads pay for real busy time (5 a weekday, 10:00–14:00 London).
+  let booked = 0;
+  for (let day = 0; booked < 100; day++) {
+    const date = new Date(tomorrow + day * DAY);
+    if (date.getUTCDay() === 0 || date.getUTCDay() === 6) continue;
+    for (let hour = 10; hour < 15; hour++, booked++) {
+      const start = DateTime.fromISO(`${date.toISOString().slice(0, 10)}T${hour}:00`, { zone: 'Europe/London' }).toUTC().toISO();
+      await api(base, 'POST', '/api/v1/bookings', { serviceId: consultId, start }, client);
+    }
+  }
+  const from = new Date(tomorrow).toISOString();
+  const to = new Date(tomorrow + 31 * DAY).toISOString();
+  const slotsUrl = `${base}/api/v1/providers/${providerId}/slots?serviceId=${consultId}&from=${from}&to=${to}`;
+  await load(`GET 31-day slots via gateway at 1000 req/s offered (${mode})`, { url: slotsUrl, overallRate: 1000 });
+  await load(`GET 31-day slots via gateway, max rate (${mode})`, { url: slotsUrl });
+
+  // Every request a new 5-minute slot, walking forward from a week out.
+  let next = tomorrow + 7 * DAY;
+  await load(`POST /bookings, distinct slots (${mode})`, {
+    url: `${base}/api/v1/bookings`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${client}` },
+    requests: [
+      {
+        setupRequest: (request) => {
+          next += 5 * 60_000;
+          return { ...request, body: JSON.stringify({ serviceId: quickId, start: new Date(next).toISOString() }) };
+        },
+      },
+    ],
+  });
+  const contested = new Date(tomorrow + 400 * DAY).toISOString();
+  await load(`POST /bookings, one contested slot (${mode}; all but one are 409)`, {
+    url: `${base}/api/v1/bookings`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${client}` },
+    body: JSON.stringify({ serviceId: quickId, start: contested }),
+  });
+}
+
+/** The same booking insert (exclusion constraint and all) straight into PostgreSQL, no HTTP, no checks. */
+async function rawInsertBaseline(): Promise<Result> {
+  const schema = uniqueName('bench_raw');
+  const database = await createPostgresDatabase({ url: testServers.postgres, poolSize: connections });
+  cleanups.push(async () => {
+    await database.query(`drop schema if exists ${schema} cascade`);
+    await database.close();
+  });
+  await migrate(database, { schema, migrations: [outboxMigration, ...(await loadMigrations(new URL('../services/scheduling/migrations/', import.meta.url)))] });
+  const providerId = randomUUID();
+  const serviceId = randomUUID();
+  await database.query(`insert into ${schema}.providers (id, user_id, display_name, time_zone) values ($1, $2, 'Raw', 'UTC')`, [providerId, randomUUID()]);
+  await database.query(`insert into ${schema}.services (id, provider_id, name, duration_minutes, slot_interval_minutes, location_kind) values ($1, $2, 'Raw', 5, 5, 'video')`, [serviceId, providerId]);
+  const clientId = randomUUID();
+  const end = Date.now() + duration * 1000;
+  let next = Date.parse('2031-01-01T00:00:00Z');
+  let count = 0;
+  const latencies: number[] = [];
+  const worker = async () => {
+    while (Date.now() < end) {
+      next += 5 * 60_000;
+      const startsAt = new Date(next);
+      const endsAt = new Date(next + 5 * 60_000);
+      const id = randomUUID();
+      const t = performance.now();
+      // The booking row and its outbox event in one statement (one implicit transaction), as the
+      // service writes them, against the same exclusion constraint.
+      await database.query(
+        `with b as (insert into ${schema}.bookings (id, provider_id, service_id, client_id, status, starts_at, ends_at, occupied, session_key, capacity, seat)
+           values ($1, $2, $3, $4, 'confirmed', $5, $6, tstzrange($5, $6, '[)'), $1::text, 1, 1) on conflict do nothing returning id)
+         insert into ${schema}.outbox (id, type, version, payload) select $7, 'booking.confirmed', 1, '{}'::jsonb from b`,
+        [id, providerId, serviceId, clientId, startsAt, endsAt, randomUUID()],
+      );
+      latencies.push(performance.now() - t);
+      count += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: connections }, worker));
+  latencies.sort((a, b) => a - b);
+  const result: Result = {
+    scenario: 'raw PostgreSQL booking insert (same row + outbox event)',
+    requestsPerSecond: Math.round(count / duration),
+    p50: percentile(latencies, 0.5),
+    p95: percentile(latencies, 0.95),
+    p99: percentile(latencies, 0.99),
+    errors: 0,
+    non2xx: 0,
+  };
+  results.push(result);
+  process.stderr.write(`${result.scenario}: ${result.requestsPerSecond} inserts/s, p50 ${result.p50} ms, p99 ${result.p99} ms\n`);
+  return result;
+}
+
+export const schedulingScenarios = {
+  async 'booking-embedded'() {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'timeslot-bench-'));
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const server = await start(['start'], { DATA_DIR: dataDir });
+    await scenariosFor('embedded', server.url);
+  },
+  async 'booking-distributed'() {
+    const env = await distributedEnv();
+    await rawInsertBaseline();
+    const identity = await start(['start', '--services', 'identity'], env);
+    const scheduling = await start(['start', '--services', 'scheduling'], { ...env, IDENTITY_URL: identity.url });
+    const gateway = await start(['start', '--services', 'gateway'], {
+      ...env,
+      UPSTREAMS: `identity=${identity.url};scheduling=${scheduling.url}`,
+      IDENTITY_URL: identity.url,
+    });
+    await scenariosFor('distributed', gateway.url);
+  },
+};
