@@ -120,9 +120,9 @@ async function rawInsertBaseline(): Promise<Result> {
       // service writes them, against the same exclusion constraint.
       await database.query(
         `with b as (insert into ${schema}.bookings (id, provider_id, service_id, client_id, status, starts_at, ends_at, occupied, session_key, capacity, seat)
-           values ($1, $2, $3, $4, 'confirmed', $5, $6, tstzrange($5, $6, '[)'), $1::text, 1, 1) on conflict do nothing returning id)
+           values ($1, $2, $3, $4, 'confirmed', $5, $6, tstzrange($5, $6, '[)'), $8, 1, 1) on conflict do nothing returning id)
          insert into ${schema}.outbox (id, type, version, payload) select $7, 'booking.confirmed', 1, '{}'::jsonb from b`,
-        [id, providerId, serviceId, clientId, startsAt, endsAt, randomUUID()],
+        [id, providerId, serviceId, clientId, startsAt, endsAt, randomUUID(), id],
       );
       latencies.push(performance.now() - t);
       count += 1;
