@@ -94,3 +94,33 @@ export async function distributedEnv(): Promise<Record<string, string>> {
   url.pathname = `/${database}`;
   return { DATABASE_URL: url.toString(), REDIS_URL: testServers.redis, AMQP_URL: testServers.amqp, NAMESPACE: namespace, SIGNING_KEYS: await generateSigningKeysJson() };
 }
+
+/**
+ * A closed-loop baseline without HTTP: `concurrency` workers call `op` back to back for the run's
+ * duration; prints and records its rate and latency percentiles.
+ */
+export async function measureLoop(scenario: string, unit: string, concurrency: number, op: () => Promise<void>): Promise<Result> {
+  const end = Date.now() + duration * 1000;
+  const latencies: number[] = [];
+  const worker = async () => {
+    while (Date.now() < end) {
+      const t = performance.now();
+      await op();
+      latencies.push(performance.now() - t);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  latencies.sort((a, b) => a - b);
+  const result: Result = {
+    scenario,
+    requestsPerSecond: Math.round(latencies.length / duration),
+    p50: percentile(latencies, 0.5),
+    p95: percentile(latencies, 0.95),
+    p99: percentile(latencies, 0.99),
+    errors: 0,
+    non2xx: 0,
+  };
+  results.push(result);
+  process.stderr.write(`${scenario}: ${result.requestsPerSecond} ${unit}/s, p50 ${result.p50} ms, p95 ${result.p95} ms, p99 ${result.p99} ms\n`);
+  return result;
+}

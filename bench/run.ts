@@ -13,36 +13,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import argon2 from 'argon2';
 import { repoRoot } from '@timeslot/testing';
-import { cleanups, connections, distributedEnv, duration, load, percentile, results, session, start, startHello, type Result } from './lib';
+import { cleanups, connections, distributedEnv, duration, load, measureLoop, results, session, start, startHello, type Result } from './lib';
 import { schedulingScenarios } from './scheduling';
 
 /** Raw Argon2id hash rate with the production parameters, as many at once as libuv allows. */
-async function argonBaseline(): Promise<Result> {
-  const end = Date.now() + duration * 1000;
-  let count = 0;
-  const latencies: number[] = [];
-  const worker = async () => {
-    while (Date.now() < end) {
-      const t = performance.now();
-      await argon2.hash('benchmark password', { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 });
-      latencies.push(performance.now() - t);
-      count += 1;
-    }
-  };
-  await Promise.all(Array.from({ length: 4 }, worker));
-  latencies.sort((a, b) => a - b);
-  const result = {
-    scenario: 'argon2id-raw-hash',
-    requestsPerSecond: Math.round(count / duration),
-    p50: percentile(latencies, 0.5),
-    p95: percentile(latencies, 0.95),
-    p99: percentile(latencies, 0.99),
-    errors: 0,
-    non2xx: 0,
-  };
-  results.push(result);
-  process.stderr.write(`argon2id-raw-hash: ${result.requestsPerSecond} hashes/s, p50 ${result.p50} ms, p99 ${result.p99} ms\n`);
-  return result;
+function argonBaseline(): Promise<Result> {
+  return measureLoop('argon2id-raw-hash', 'hashes', 4, async () => {
+    await argon2.hash('benchmark password', { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 });
+  });
 }
 
 export type Scenario = () => Promise<void>;

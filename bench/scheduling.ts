@@ -10,7 +10,7 @@ import path from 'node:path';
 import { DateTime } from 'luxon';
 import { createPostgresDatabase, loadMigrations, migrate, outboxMigration } from '@timeslot/adapters';
 import { testServers, uniqueName } from '@timeslot/testing';
-import { cleanups, connections, distributedEnv, duration, load, percentile, results, start, type Result } from './lib';
+import { cleanups, connections, distributedEnv, load, measureLoop, start, type Result } from './lib';
 
 const password = 'benchmark password';
 const DAY = 86_400_000;
@@ -105,43 +105,21 @@ async function rawInsertBaseline(): Promise<Result> {
   await database.query(`insert into ${schema}.providers (id, user_id, display_name, time_zone) values ($1, $2, 'Raw', 'UTC')`, [providerId, randomUUID()]);
   await database.query(`insert into ${schema}.services (id, provider_id, name, duration_minutes, slot_interval_minutes, location_kind) values ($1, $2, 'Raw', 5, 5, 'video')`, [serviceId, providerId]);
   const clientId = randomUUID();
-  const end = Date.now() + duration * 1000;
   let next = Date.parse('2031-01-01T00:00:00Z');
-  let count = 0;
-  const latencies: number[] = [];
-  const worker = async () => {
-    while (Date.now() < end) {
-      next += 5 * 60_000;
-      const startsAt = new Date(next);
-      const endsAt = new Date(next + 5 * 60_000);
-      const id = randomUUID();
-      const t = performance.now();
-      // The booking row and its outbox event in one statement (one implicit transaction), as the
-      // service writes them, against the same exclusion constraint.
-      await database.query(
-        `with b as (insert into ${schema}.bookings (id, provider_id, service_id, client_id, status, starts_at, ends_at, occupied, session_key, capacity, seat)
-           values ($1, $2, $3, $4, 'confirmed', $5, $6, tstzrange($5, $6, '[)'), $8, 1, 1) on conflict do nothing returning id)
-         insert into ${schema}.outbox (id, type, version, payload) select $7, 'booking.confirmed', 1, '{}'::jsonb from b`,
-        [id, providerId, serviceId, clientId, startsAt, endsAt, randomUUID(), id],
-      );
-      latencies.push(performance.now() - t);
-      count += 1;
-    }
-  };
-  await Promise.all(Array.from({ length: connections }, worker));
-  latencies.sort((a, b) => a - b);
-  const result: Result = {
-    scenario: 'raw PostgreSQL booking insert (same row + outbox event)',
-    requestsPerSecond: Math.round(count / duration),
-    p50: percentile(latencies, 0.5),
-    p95: percentile(latencies, 0.95),
-    p99: percentile(latencies, 0.99),
-    errors: 0,
-    non2xx: 0,
-  };
-  results.push(result);
-  process.stderr.write(`${result.scenario}: ${result.requestsPerSecond} inserts/s, p50 ${result.p50} ms, p99 ${result.p99} ms\n`);
-  return result;
+  return measureLoop('raw PostgreSQL booking insert (same row + outbox event)', 'inserts', connections, async () => {
+    next += 5 * 60_000;
+    const startsAt = new Date(next);
+    const endsAt = new Date(next + 5 * 60_000);
+    const id = randomUUID();
+    // The booking row and its outbox event in one statement (one implicit transaction), as the
+    // service writes them, against the same exclusion constraint.
+    await database.query(
+      `with b as (insert into ${schema}.bookings (id, provider_id, service_id, client_id, status, starts_at, ends_at, occupied, session_key, capacity, seat)
+         values ($1, $2, $3, $4, 'confirmed', $5, $6, tstzrange($5, $6, '[)'), $8, 1, 1) on conflict do nothing returning id)
+       insert into ${schema}.outbox (id, type, version, payload) select $7, 'booking.confirmed', 1, '{}'::jsonb from b`,
+      [id, providerId, serviceId, clientId, startsAt, endsAt, randomUUID(), id],
+    );
+  });
 }
 
 export const schedulingScenarios = {
