@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { freePort, repoRoot, startTimeslot, testServers, type RunningProcess } from '@timeslot/testing';
 import { generateSigningKeysJson } from '@timeslot/identity';
@@ -89,6 +90,15 @@ export async function distributedEnv(): Promise<Record<string, string>> {
   cleanups.push(async () => {
     await admin.query(`drop database if exists ${database} with (force)`);
     await admin.end();
+    // Cache entries, rate-limit windows and BullMQ queues all live under the namespace.
+    const redis = new Redis(testServers.redis);
+    for (let cursor = '0'; ; ) {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${namespace}:*`, 'COUNT', 500);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+      if (cursor === '0') break;
+    }
+    redis.disconnect();
   });
   const url = new URL(testServers.postgres);
   url.pathname = `/${database}`;
