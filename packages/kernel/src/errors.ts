@@ -39,6 +39,15 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * The factory behind a service's error list: `const fail = appErrorFactory(codes)` then
+ * `fail('SLOT_TAKEN', 'That time was just taken.')` takes the status from the one list.
+ */
+export function appErrorFactory<Codes extends Readonly<Record<string, number>>>(codes: Codes) {
+  return (code: keyof Codes & string, message: string, options?: AppErrorOptions): AppError =>
+    new AppError(code, codes[code] as number, message, options);
+}
+
 /** Every code `commonErrors` produces, with its status (docs/errors.md lists the same). */
 export const commonErrorCodes = {
   VALIDATION_FAILED: 400,

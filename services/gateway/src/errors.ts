@@ -1,4 +1,4 @@
-import { AppError } from '@timeslot/kernel';
+import { appErrorFactory } from '@timeslot/kernel';
 
 /** Codes only the gateway returns, with their status; docs/errors.md lists the same. */
 export const gatewayErrorCodes = {
@@ -6,7 +6,8 @@ export const gatewayErrorCodes = {
   CLIENT_CLOSED_REQUEST: 499,
 } as const;
 
+const gatewayError = appErrorFactory(gatewayErrorCodes);
+
 export const gatewayErrors = {
-  clientClosedRequest: (cause: unknown) =>
-    new AppError('CLIENT_CLOSED_REQUEST', gatewayErrorCodes.CLIENT_CLOSED_REQUEST, 'The client closed the request.', { cause }),
+  clientClosedRequest: (cause: unknown) => gatewayError('CLIENT_CLOSED_REQUEST', 'The client closed the request.', { cause }),
 } as const;

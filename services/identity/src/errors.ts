@@ -1,4 +1,4 @@
-import { AppError, type AppErrorOptions } from '@timeslot/kernel';
+import { appErrorFactory, type AppErrorOptions } from '@timeslot/kernel';
 
 /**
  * Every code the identity service returns besides the common ones (VALIDATION_FAILED,
@@ -16,9 +16,7 @@ export const identityErrorCodes = {
 
 export type IdentityErrorCode = keyof typeof identityErrorCodes;
 
-function identityError(code: IdentityErrorCode, message: string, options?: AppErrorOptions): AppError {
-  return new AppError(code, identityErrorCodes[code], message, options);
-}
+const identityError = appErrorFactory(identityErrorCodes);
 
 function retryAfter(resetMs: number): AppErrorOptions {
   // Never 0: a client told "retry after 0 s" would hammer us until the window really resets.

@@ -1,4 +1,4 @@
-import { AppError, type AppErrorOptions } from '@timeslot/kernel';
+import { appErrorFactory } from '@timeslot/kernel';
 
 /**
  * Every code bookings, the waitlist and ICS feeds return besides the common ones, with its HTTP
@@ -23,9 +23,7 @@ export const bookingErrorCodes = {
 
 export type BookingErrorCode = keyof typeof bookingErrorCodes;
 
-function bookingError(code: BookingErrorCode, message: string, options?: AppErrorOptions): AppError {
-  return new AppError(code, bookingErrorCodes[code], message, options);
-}
+const bookingError = appErrorFactory(bookingErrorCodes);
 
 export const bookingErrors = {
   notFound: () => bookingError('BOOKING_NOT_FOUND', 'No such booking.'),

@@ -1,4 +1,4 @@
-import { AppError, type AppErrorOptions } from '@timeslot/kernel';
+import { appErrorFactory } from '@timeslot/kernel';
 
 /**
  * Codes of the providers part of scheduling (profiles, services, availability, slots) besides the
@@ -15,9 +15,7 @@ export const providerErrorCodes = {
 
 export type ProviderErrorCode = keyof typeof providerErrorCodes;
 
-function providerError(code: ProviderErrorCode, message: string, options?: AppErrorOptions): AppError {
-  return new AppError(code, providerErrorCodes[code], message, options);
-}
+const providerError = appErrorFactory(providerErrorCodes);
 
 export const providerErrors = {
   providerNotFound: () => providerError('PROVIDER_NOT_FOUND', 'No such provider.'),
