@@ -39,7 +39,16 @@ interface ConsumerQueue {
   dispatchScheduled: boolean;
 }
 
-export const defaultSubscribeOptions = { maxAttempts: 5, retryDelayMs: 200, prefetch: 10 } as const;
+const defaultSubscribeOptions = { maxAttempts: 5, retryDelayMs: 200, prefetch: 10 } as const;
+
+/** A subscription's settings with the defaults both adapters share filled in. */
+export function resolveSubscribeOptions(options: SubscribeOptions): Required<SubscribeOptions> {
+  return {
+    maxAttempts: Math.max(1, options.maxAttempts ?? defaultSubscribeOptions.maxAttempts),
+    retryDelayMs: options.retryDelayMs ?? defaultSubscribeOptions.retryDelayMs,
+    prefetch: Math.max(1, options.prefetch ?? defaultSubscribeOptions.prefetch),
+  };
+}
 
 export const consoleLogger: EventBusLogger = {
   warn: (obj, msg) => console.warn(msg, obj),
@@ -204,9 +213,7 @@ export function createMemoryEventBus(options: MemoryEventBusOptions = {}): Event
       for (const pattern of patterns) queue.bindings.add(pattern);
       const subscriber: Subscriber = {
         handler,
-        maxAttempts: Math.max(1, subscribeOptions.maxAttempts ?? defaultSubscribeOptions.maxAttempts),
-        retryDelayMs: subscribeOptions.retryDelayMs ?? defaultSubscribeOptions.retryDelayMs,
-        prefetch: Math.max(1, subscribeOptions.prefetch ?? defaultSubscribeOptions.prefetch),
+        ...resolveSubscribeOptions(subscribeOptions),
         inFlight: new Set(),
         active: true,
       };

@@ -2,7 +2,7 @@ import amqp from 'amqplib';
 import type { ChannelModel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
 import { eventEnvelopeSchema } from '@timeslot/ports';
 import type { EventBus, EventEnvelope, EventHandler, SubscribeOptions, Subscription } from '@timeslot/ports';
-import { assertEnvelopes, consoleLogger, defaultSubscribeOptions } from './memory';
+import { assertEnvelopes, consoleLogger, resolveSubscribeOptions } from './memory';
 import type { EventBusLogger } from './memory';
 
 export interface RabbitMqEventBusOptions {
@@ -348,9 +348,7 @@ export function createRabbitMqEventBus(options: RabbitMqEventBusOptions): EventB
         consumer: consumerName,
         patterns: [...patterns],
         handler,
-        maxAttempts: Math.max(1, subscribeOptions.maxAttempts ?? defaultSubscribeOptions.maxAttempts),
-        retryDelayMs: subscribeOptions.retryDelayMs ?? defaultSubscribeOptions.retryDelayMs,
-        prefetch: Math.max(1, subscribeOptions.prefetch ?? defaultSubscribeOptions.prefetch),
+        ...resolveSubscribeOptions(subscribeOptions),
         inFlight: new Set(),
         channel: undefined,
         consumerTag: undefined,

@@ -2,7 +2,7 @@ import { Queue, Worker } from 'bullmq';
 import type { Job as BullJob } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { EnqueueOptions, FailedJob, Job, JobQueue, JobWorker, QueueCounts, WorkerOptions } from '@timeslot/ports';
-import { COMPLETED_KEPT, assertJobId, defaultEnqueueOptions } from './memory';
+import { COMPLETED_KEPT, assertJobId, resolveRetry } from './memory';
 
 export interface JobQueueLogger {
   warn(obj: object, msg: string): void;
@@ -77,12 +77,13 @@ export function createBullMqJobQueue(options: BullMqJobQueueOptions): BullMqJobQ
     async enqueue<T>(queue: string, name: string, data: T, enqueueOptions: EnqueueOptions = {}) {
       assertJobId(enqueueOptions.jobId);
       // BullMQ ignores an add whose jobId it still holds, in any state: that is the dedup.
+      const retry = resolveRetry(enqueueOptions);
       const envelope: StoredData = { payload: data, ...(enqueueOptions.requestId === undefined ? {} : { requestId: enqueueOptions.requestId }) };
       await queueOf(queue).add(name, envelope, {
         jobId: enqueueOptions.jobId,
         delay: enqueueOptions.delayMs,
-        attempts: Math.max(1, enqueueOptions.attempts ?? defaultEnqueueOptions.attempts),
-        backoff: { type: 'exponential', delay: enqueueOptions.backoffMs ?? defaultEnqueueOptions.backoffMs },
+        attempts: retry.attempts,
+        backoff: { type: 'exponential', delay: retry.backoffMs },
         removeOnComplete: { count: COMPLETED_KEPT },
         removeOnFail: false,
       });

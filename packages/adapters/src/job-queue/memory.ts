@@ -4,7 +4,15 @@ import type { EnqueueOptions, FailedJob, Job, JobQueue, JobWorker, QueueCounts, 
 /** BullMQ keeps this many completed jobs (removeOnComplete); their ids keep deduplicating. */
 export const COMPLETED_KEPT = 1000;
 
-export const defaultEnqueueOptions = { attempts: 5, backoffMs: 1000 } as const;
+const defaultEnqueueOptions = { attempts: 5, backoffMs: 1000 } as const;
+
+/** A job's retry settings with the defaults both adapters share filled in. */
+export function resolveRetry(options: EnqueueOptions): { attempts: number; backoffMs: number } {
+  return {
+    attempts: Math.max(1, options.attempts ?? defaultEnqueueOptions.attempts),
+    backoffMs: options.backoffMs ?? defaultEnqueueOptions.backoffMs,
+  };
+}
 
 /**
  * BullMQ refuses these ids; refusing them here too keeps code written against the embedded queue
@@ -232,8 +240,7 @@ export function createMemoryJobQueue(): JobQueue {
         queue,
         name,
         body: data === undefined ? undefined : JSON.stringify(data),
-        attempts: Math.max(1, options.attempts ?? defaultEnqueueOptions.attempts),
-        backoffMs: options.backoffMs ?? defaultEnqueueOptions.backoffMs,
+        ...resolveRetry(options),
         requestId: options.requestId,
         attemptsMade: 0,
       };
