@@ -5,7 +5,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { freePort, repoRoot, startTimeslot, testServers, type RunningProcess } from '@timeslot/testing';
+import { deleteRedisKeys, freePort, repoRoot, startTimeslot, testServers, type RunningProcess } from '@timeslot/testing';
 import { generateSigningKeysJson } from '@timeslot/identity';
 
 export const duration = Number(process.env.BENCH_DURATION ?? 10);
@@ -92,12 +92,7 @@ export async function distributedEnv(): Promise<Record<string, string>> {
     await admin.end();
     // Cache entries, rate-limit windows and BullMQ queues all live under the namespace.
     const redis = new Redis(testServers.redis);
-    for (let cursor = '0'; ; ) {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${namespace}:*`, 'COUNT', 500);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-      if (cursor === '0') break;
-    }
+    await deleteRedisKeys(redis, `${namespace}:`);
     redis.disconnect();
   });
   const url = new URL(testServers.postgres);

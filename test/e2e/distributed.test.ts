@@ -3,7 +3,7 @@ import pg from 'pg';
 import { Redis } from 'ioredis';
 import { generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, runTimeslot, startTimeslot, testServers, type RunningProcess } from '@timeslot/testing';
+import { deleteRedisKeys, freePort, runTimeslot, startTimeslot, testServers, type RunningProcess } from '@timeslot/testing';
 import { generateSigningKeysJson } from '@timeslot/identity';
 
 /**
@@ -69,8 +69,7 @@ afterAll(async () => {
   expect(codes.every((code) => code === 0)).toBe(true);
   await admin(`drop database if exists ${databaseName} with (force)`);
   const redis = new Redis(testServers.redis);
-  const keys = await redis.keys(`${namespace}:*`);
-  if (keys.length > 0) await redis.del(...keys);
+  await deleteRedisKeys(redis, `${namespace}:`);
   redis.disconnect();
 }, 60_000);
 

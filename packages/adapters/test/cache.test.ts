@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { testServers, uniqueName } from '@timeslot/testing';
+import { deleteRedisKeys, redisKeysUnder, testServers, uniqueName } from '@timeslot/testing';
 import { cacheContract } from '@timeslot/ports/contracts/cache.contract';
 import { createMemoryCache } from '../src/cache/memory';
 import { createRedisCache } from '../src/cache/redis';
@@ -10,29 +10,9 @@ let handlesMade = 0;
 const admin = new Redis(testServers.redis);
 
 afterAll(async () => {
-  await deleteByPrefix(filePrefix);
+  await deleteRedisKeys(admin, filePrefix);
   await admin.quit();
 });
-
-async function deleteByPrefix(prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await admin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-    if (keys.length > 0) await admin.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-}
-
-async function keysUnder(prefix: string): Promise<string[]> {
-  const found: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await admin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-    found.push(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  return found.sort();
-}
 
 function nextPrefix(): string {
   handlesMade += 1;
@@ -55,7 +35,7 @@ cacheContract('redis', async () => {
     replica,
     cleanup: async () => {
       await Promise.all([cache.close(), replica.close()]);
-      await deleteByPrefix(keyPrefix);
+      await deleteRedisKeys(admin, keyPrefix);
     },
   };
 });
@@ -93,8 +73,8 @@ describe('redis cache', () => {
     const cache = createRedisCache({ url: testServers.redis, keyPrefix });
     await cache.set('set', { a: 1 }, 60_000);
     await cache.getOrLoad('loaded', 60_000, async () => ({ b: 2 }));
-    expect(await keysUnder(keyPrefix)).toEqual([`${keyPrefix}v:loaded`, `${keyPrefix}v:set`]);
-    for (const key of await keysUnder(keyPrefix)) {
+    expect(await redisKeysUnder(admin, keyPrefix)).toEqual([`${keyPrefix}v:loaded`, `${keyPrefix}v:set`]);
+    for (const key of await redisKeysUnder(admin, keyPrefix)) {
       const ttl = await admin.pttl(key);
       expect(ttl).toBeGreaterThan(0);
       expect(ttl).toBeLessThanOrEqual(60_000);

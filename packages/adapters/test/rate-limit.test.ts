@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { testServers, uniqueName } from '@timeslot/testing';
+import { deleteRedisKeys, testServers, uniqueName } from '@timeslot/testing';
 import { rateLimitContract } from '@timeslot/ports/contracts/rate-limit.contract';
 import { createMemoryRateLimitStore } from '../src/rate-limit/memory';
 import { createRedisRateLimitStore } from '../src/rate-limit/redis';
@@ -10,18 +10,9 @@ let handlesMade = 0;
 const admin = new Redis(testServers.redis);
 
 afterAll(async () => {
-  await deleteByPrefix(filePrefix);
+  await deleteRedisKeys(admin, filePrefix);
   await admin.quit();
 });
-
-async function deleteByPrefix(prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await admin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-    if (keys.length > 0) await admin.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-}
 
 function nextPrefix(): string {
   handlesMade += 1;
@@ -44,7 +35,7 @@ rateLimitContract('redis', async () => {
     replica,
     cleanup: async () => {
       await Promise.all([store.close(), replica.close()]);
-      await deleteByPrefix(keyPrefix);
+      await deleteRedisKeys(admin, keyPrefix);
     },
   };
 });

@@ -1,0 +1,19 @@
+import type { Redis } from 'ioredis';
+
+/** Every key that starts with `prefix`, sorted (SCAN, so a busy server is never blocked). */
+export async function redisKeysUnder(redis: Redis, prefix: string): Promise<string[]> {
+  const found: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    found.push(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  return found.sort();
+}
+
+/** Delete every key that starts with `prefix`: a test's or a run's clean-up. */
+export async function deleteRedisKeys(redis: Redis, prefix: string): Promise<void> {
+  const keys = await redisKeysUnder(redis, prefix);
+  for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
+}
