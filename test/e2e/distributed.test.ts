@@ -228,6 +228,40 @@ describe('distributed: identity behind two gateway replicas', () => {
     }
   }, 120_000);
 
+  it('serves cached slot pages from both replicas, and no replica serves an old page after a booking or a cancel', async () => {
+    const [g1, g2] = gateways.map((g) => g.url) as [string, string];
+    const owner = (await call(g1, 'POST', '/api/v1/auth/register', { body: { email: `dr.cache.${namespace}@example.com`, password, name: 'Dr Cache', role: 'provider' }, ip: clientIp() })).body!;
+    const clientToken = (await call(g2, 'POST', '/api/v1/auth/register', { body: { email: `c.cache.${namespace}@example.com`, password, name: 'Client', role: 'client' }, ip: clientIp() })).body!.accessToken as string;
+    const providerId = (await call(g1, 'POST', '/api/v1/providers', { token: owner.accessToken, body: { displayName: 'Dr Cache', timeZone: 'UTC', published: true }, ip: clientIp() })).body!.id as string;
+    const weekly = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '09:00', end: '12:00' }));
+    expect((await call(g2, 'PUT', `/api/v1/providers/${providerId}/availability`, { token: owner.accessToken, body: { weekly }, ip: clientIp() })).status).toBe(200);
+    const service = await call(g1, 'POST', `/api/v1/providers/${providerId}/services`, { token: owner.accessToken, ip: clientIp(), body: { name: 'Consult', durationMinutes: 60, location: { kind: 'video' } } });
+    const serviceId = service.body!.id as string;
+    const day = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+    const path = `/api/v1/providers/${providerId}/slots?serviceId=${serviceId}&from=${day}T00:00:00Z&to=${day}T23:59:59Z`;
+    // Eight reads over two gateways reach both scheduling replicas (round robin) more than once.
+    const readAll = async () => {
+      const pages = await Promise.all(Array.from({ length: 8 }, (_, i) => call(i % 2 === 0 ? g1 : g2, 'GET', path, { ip: clientIp() })));
+      for (const page of pages) expect(page.status).toBe(200);
+      return { starts: new Set(pages.map((page) => JSON.stringify((page.body!.slots as { start: string }[]).map((slot) => slot.start.slice(11, 16))))), etags: new Set(pages.map((page) => page.headers.get('etag'))) };
+    };
+    const before = await readAll();
+    expect([...before.starts]).toEqual([JSON.stringify(['09:00', '10:00', '11:00'])]);
+    expect(before.etags.size).toBe(1);
+    const etag = [...before.etags][0]!;
+    expect((await call(g2, 'GET', path, { ip: clientIp(), headers: { 'if-none-match': etag } })).status).toBe(304);
+
+    const booking = await call(g1, 'POST', '/api/v1/bookings', { token: clientToken, body: { serviceId, start: `${day}T10:00:00.000Z` }, ip: clientIp() });
+    expect(booking.status, JSON.stringify(booking.body)).toBe(201);
+    const booked = await readAll();
+    expect([...booked.starts]).toEqual([JSON.stringify(['09:00', '11:00'])]);
+    expect(booked.etags.has(etag)).toBe(false);
+
+    const cancel = await call(g2, 'POST', `/api/v1/bookings/${booking.body!.id as string}/cancel`, { token: clientToken, body: { reason: 'test' }, ip: clientIp() });
+    expect(cancel.status, JSON.stringify(cancel.body)).toBe(200);
+    expect([...(await readAll()).starts]).toEqual([JSON.stringify(['09:00', '10:00', '11:00'])]);
+  }, 60_000);
+
   it('admits no more than the auth budget across both gateway replicas together', async () => {
     // Fixed windows of a minute: start the burst early in a window so it cannot straddle two.
     const intoWindow = Date.now() % 60_000;

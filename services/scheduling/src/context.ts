@@ -1,6 +1,8 @@
 import type { EventOutbox } from '@timeslot/adapters';
 import type { Logger } from '@timeslot/kernel';
 import type { Cache, Database, JobQueue } from '@timeslot/ports';
+import type { SlotCache } from './providers/slots.cache';
+import type { SlotsPageMeta } from './providers/slots.service';
 import type { SchedulingTables } from './tables';
 
 export interface SchedulingOptions {
@@ -29,6 +31,8 @@ export interface SchedulingContext {
   readonly logger: Logger;
   readonly tables: SchedulingTables;
   readonly options: ResolvedSchedulingOptions;
+  /** Computed slot pages; every write that changes a provider's slots calls `changed` after commit. */
+  readonly slotCache: SlotCache<SlotsPageMeta>;
 }
 
 export function resolveOptions(options: SchedulingOptions = {}): ResolvedSchedulingOptions {

@@ -9,6 +9,7 @@ import { registerBookingRoutes } from './bookings/booking.routes';
 import { resolveOptions, type SchedulingContext, type SchedulingOptions } from './context';
 import { providerErrorCodes } from './providers/provider.errors';
 import { registerProviderRoutes } from './providers/provider.routes';
+import { createSlotCache } from './providers/slots.cache';
 import { schedulingTables } from './tables';
 
 export type { SchedulingOptions } from './context';
@@ -52,6 +53,7 @@ export async function createSchedulingService(deps: SchedulingDeps): Promise<Sch
     logger: deps.logger,
     tables: schedulingTables(options.schema),
     options,
+    slotCache: createSlotCache({ cache: deps.cache }),
   };
   let workers: JobWorker[] = [];
 

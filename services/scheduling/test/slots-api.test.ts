@@ -64,6 +64,8 @@ async function insertBooking(service: ServiceBody, start: string, options: { sea
       status === 'pending_payment' ? new Date(h.clock.now().getTime() + 600_000).toISOString() : null,
     ],
   );
+  // Written behind the service's back: announce it as the service's own writes do after commit.
+  await h.context.slotCache.changed(service.providerId);
 }
 
 describe('GET /api/v1/providers/:id/slots', () => {
@@ -230,5 +232,95 @@ describe('GET /api/v1/providers/:id/slots', () => {
     const hidden = await h.inject({ method: 'GET', url: slotsUrl(second.provider.id, { serviceId: second.service.id, ...range }) });
     expect(hidden.statusCode).toBe(404);
     expect(hidden.json()).toMatchObject({ code: 'PROVIDER_NOT_FOUND' });
+  });
+
+  describe('cached pages', () => {
+    const range = { from: `${monday}T00:00:00Z`, to: '2030-01-15T00:00:00Z' };
+    const get = (providerId: string, serviceId: string, headers: Record<string, string> = {}, token?: string) =>
+      h.inject({ method: 'GET', url: slotsUrl(providerId, { serviceId, ...range }), headers, ...(token === undefined ? {} : { token }) });
+    const startsOf = (body: string) => (JSON.parse(body) as { slots: SlotBody[] }).slots.map((slot) => slot.start.slice(11, 16));
+
+    it('answers a repeat with the same ETag, 304 for If-None-Match, and a new page after each booking change', async () => {
+      const { provider, service } = await h.bookableProvider({ service: { durationMinutes: 60, slotIntervalMinutes: 60 }, availability: mondayOnly('09:00', '12:00') });
+      const first = await get(provider.id, service.id);
+      expect(first.statusCode).toBe(200);
+      expect(first.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(first.headers['cache-control']).toBe('no-cache');
+      const etag = String(first.headers.etag);
+      expect(etag).toMatch(/^"[\w-]+"$/);
+      expect(startsOf(first.body)).toEqual(['09:00', '10:00', '11:00']);
+      expect((await get(provider.id, service.id)).headers.etag).toBe(etag);
+      for (const header of [etag, `W/${etag}`, `"other", ${etag}`, '*']) {
+        const notModified = await get(provider.id, service.id, { 'if-none-match': header });
+        expect(notModified.statusCode, header).toBe(304);
+        expect(notModified.body).toBe('');
+        expect(notModified.headers.etag).toBe(etag);
+      }
+      expect((await get(provider.id, service.id, { 'if-none-match': '"other"' })).statusCode).toBe(200);
+
+      const booked = await h.inject({ method: 'POST', url: '/api/v1/bookings', token: client.token, payload: { serviceId: service.id, start: `${monday}T10:00:00.000Z` } });
+      expect(booked.statusCode, booked.body).toBe(201);
+      const afterBooking = await get(provider.id, service.id, { 'if-none-match': etag });
+      expect(afterBooking.statusCode).toBe(200);
+      expect(afterBooking.headers.etag).not.toBe(etag);
+      expect(startsOf(afterBooking.body)).toEqual(['09:00', '11:00']);
+
+      const cancelled = await h.inject({ method: 'POST', url: `/api/v1/bookings/${booked.json<{ id: string }>().id}/cancel`, token: client.token, payload: { reason: 'changed plans' } });
+      expect(cancelled.statusCode, cancelled.body).toBe(200);
+      const afterCancel = await get(provider.id, service.id);
+      expect(startsOf(afterCancel.body)).toEqual(['09:00', '10:00', '11:00']);
+      expect(afterCancel.headers.etag).toBe(etag);
+    });
+
+    it('shows a changed service, availability or profile zone at once', async () => {
+      const { owner, provider, service } = await h.bookableProvider({ service: { durationMinutes: 60, slotIntervalMinutes: 60 }, availability: mondayOnly('09:00', '12:00') });
+      expect(startsOf((await get(provider.id, service.id)).body)).toEqual(['09:00', '10:00', '11:00']);
+
+      const patched = await h.inject({ method: 'PATCH', url: `/api/v1/providers/${provider.id}/services/${service.id}`, token: owner.token, payload: { slotIntervalMinutes: 30 } });
+      expect(patched.statusCode, patched.body).toBe(200);
+      expect(startsOf((await get(provider.id, service.id)).body)).toEqual(['09:00', '09:30', '10:00', '10:30', '11:00']);
+
+      await h.setAvailability(owner.token, provider.id, mondayOnly('13:00', '14:00'));
+      expect(startsOf((await get(provider.id, service.id)).body)).toEqual(['13:00']);
+
+      // 13:00 on a New York wall clock is 18:00 UTC in January.
+      const moved = await h.inject({ method: 'PATCH', url: `/api/v1/providers/${provider.id}`, token: owner.token, payload: { timeZone: 'America/New_York' } });
+      expect(moved.statusCode, moved.body).toBe(200);
+      expect(startsOf((await get(provider.id, service.id)).body)).toEqual(['18:00']);
+    });
+
+    it('checks each reader against a cached page: hidden providers and inactive services stay hidden', async () => {
+      const { owner, provider } = await h.bookableProvider({ availability: mondayOnly('09:00', '10:00') });
+      const inactive = await h.createService(owner.token, provider.id, { active: false });
+      // The owner's preview fills the cache; a client reading the same page still gets 404.
+      expect((await get(provider.id, inactive.id, {}, owner.token)).statusCode).toBe(200);
+      const asClient = await get(provider.id, inactive.id, {}, client.token);
+      expect(asClient.statusCode).toBe(404);
+      expect(asClient.json()).toMatchObject({ code: 'SERVICE_NOT_FOUND' });
+      expect((await get(provider.id, inactive.id)).json()).toMatchObject({ code: 'SERVICE_NOT_FOUND' });
+
+      const active = await h.createService(owner.token, provider.id, { name: 'Open' });
+      expect((await get(provider.id, active.id)).statusCode).toBe(200);
+      await h.inject({ method: 'PATCH', url: `/api/v1/providers/${provider.id}`, token: owner.token, payload: { published: false } });
+      expect((await get(provider.id, active.id, {}, owner.token)).statusCode).toBe(200);
+      const hidden = await get(provider.id, active.id, {}, client.token);
+      expect(hidden.statusCode).toBe(404);
+      expect(hidden.json()).toMatchObject({ code: 'PROVIDER_NOT_FOUND' });
+    });
+
+    it('drops the first slot from a cached page as soon as it passes its notice', async () => {
+      const { provider, service } = await h.bookableProvider({
+        service: { durationMinutes: 60, slotIntervalMinutes: 60, minNoticeMinutes: 30 },
+        availability: mondayOnly('09:00', '12:00'),
+      });
+      h.clock.set(`${monday}T08:29:59.999Z`);
+      try {
+        expect(startsOf((await get(provider.id, service.id)).body)).toEqual(['09:00', '10:00', '11:00']);
+        h.clock.set(`${monday}T08:30:00.001Z`);
+        expect(startsOf((await get(provider.id, service.id)).body)).toEqual(['10:00', '11:00']);
+      } finally {
+        h.clock.set('2030-01-07T08:00:00Z');
+      }
+    });
   });
 });

@@ -101,6 +101,7 @@ export async function createBooking(
   }
 
   ctx.outbox.notify();
+  await ctx.slotCache.changed(result.row.providerId);
   if (result.row.holdExpiresAt !== null) await scheduleHoldExpiry(ctx, result.row.id, result.row.holdExpiresAt, meta.requestId);
   return { statusCode: 201, body: result.body, replayed: false };
 }

@@ -41,6 +41,7 @@ async function mutate(ctx: SchedulingContext, bookingId: string, requestId: stri
   });
   if (outcome === undefined) return toBooking(found.booking, found.service);
   ctx.outbox.notify();
+  await ctx.slotCache.changed(outcome.row.providerId);
   if (outcome.holdUntil !== undefined) await scheduleHoldExpiry(ctx, outcome.row.id, outcome.holdUntil, requestId);
   if (outcome.freed !== undefined) {
     await announceFreedSlot(ctx, { ...outcome.freed, freedBy: outcome.row.id, at: outcome.row.updatedAt }, requestId);

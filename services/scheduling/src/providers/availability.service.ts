@@ -57,6 +57,7 @@ export function createAvailabilityService(ctx: SchedulingContext, providers: Pro
         await repository.replace(tx, providerId, { ...rows, blocked });
       });
       await cache.delete(cacheKeys.availability(providerId));
+      await ctx.slotCache.changed(providerId);
       // Read back rather than echo the input, so the answer is exactly what GET will return.
       return { timeZone: provider.timeZone, ...(await stored(providerId)) };
     },

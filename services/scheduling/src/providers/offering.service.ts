@@ -58,6 +58,7 @@ export function createOfferingService(ctx: SchedulingContext, providers: Provide
       };
       const inserted = await database.db.transaction((tx) => offerings.insert(tx, row));
       await cache.delete(cacheKeys.services(providerId));
+      await ctx.slotCache.changed(providerId);
       return toOffering(inserted);
     },
 
@@ -67,6 +68,7 @@ export function createOfferingService(ctx: SchedulingContext, providers: Provide
       if (row === undefined) throw providerErrors.serviceNotFound();
       // After the commit: invalidating earlier would let a concurrent read cache the old list again.
       await cache.delete(cacheKeys.services(providerId));
+      await ctx.slotCache.changed(providerId);
       return toOffering(row);
     },
   };

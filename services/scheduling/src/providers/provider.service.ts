@@ -66,6 +66,8 @@ export function createProviderService(ctx: SchedulingContext, providers: Provide
       if (row === undefined) throw providerErrors.providerNotFound();
       // After the commit: invalidating earlier would let a concurrent read cache the old row again.
       await cache.delete(cacheKeys.provider(id));
+      // The zone and publication decide slots too.
+      await ctx.slotCache.changed(id);
       return toProvider(row);
     },
 

@@ -140,6 +140,7 @@ async function offerSlot(ctx: SchedulingContext, target: BookingTarget, start: D
   });
   if (offers.length === 0) return;
   ctx.outbox.notify();
+  for (const providerId of new Set(offers.map(({ row }) => row.providerId))) await ctx.slotCache.changed(providerId);
   for (const { row } of offers) if (row.holdExpiresAt !== null) await scheduleHoldExpiry(ctx, row.id, row.holdExpiresAt, requestId);
 }
 

@@ -1,0 +1,104 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import type { Cache } from '@timeslot/ports';
+
+/**
+ * Computed slot pages, filed under a per-provider version token.
+ *
+ * The token lives in the shared Cache (Redis in distributed mode) and every write that can change
+ * a provider's slots (a booking taken, released or moved; availability, a service or the profile
+ * edited) replaces it after its commit, before it answers. A page is filed under the token its
+ * reader saw *before* reading the database, so a page under the current token was computed from
+ * data at least as new as the last write's commit: a read after a write, through any replica,
+ * never gets the old slots. Pages under an old token are never looked up again and age out.
+ *
+ * Because a token is never reused, a page under it never changes: each process keeps its pages
+ * locally (an LRU bounded in bytes), and a cached read costs one small GET of the token.
+ *
+ * When the token is missing (first read, or evicted), the reader sets a fresh one. Two readers may
+ * race to do so, or race a writer; whichever set comes last wins, and every page filed under it
+ * was still computed after it was set, so after any commit that preceded it.
+ */
+export interface SlotCache<Page> {
+  /** The provider's current token (set here when there is none). */
+  version(providerId: string): Promise<string>;
+  /** Call after committing any change to the provider's slots, before answering the request. */
+  changed(providerId: string): Promise<void>;
+  /**
+   * The page under `key`, computed by `load` when missing or stale (`now` ≥ its `expiresAt`).
+   * Concurrent misses of one key in this process share one load. `load` may throw, or return a
+   * page already stale (`expiresAt` ≤ `now`), to answer without keeping anything.
+   */
+  page(key: string, now: number, load: () => Promise<CachedPage<Page>>): Promise<CachedPage<Page>>;
+}
+
+export interface CachedPage<Page> {
+  /** What the reader needs besides the body (e.g. what a permission check reads). */
+  readonly meta: Page;
+  /** The JSON response. */
+  readonly body: string;
+  /** A strong entity tag of `body`, quoted. */
+  readonly etag: string;
+  /** When the page goes stale on the service's clock (slots pass their notice as time moves on). */
+  readonly expiresAt: number;
+}
+
+export interface SlotCacheOptions {
+  readonly cache: Cache;
+  /** How long a version token lives without writes (default 24 hours). */
+  readonly versionTtlMs?: number;
+  /** Bytes of pages kept per process (default 64 MiB). */
+  readonly maxBytes?: number;
+}
+
+const versionKey = (providerId: string) => `scheduling:slots-version:${providerId}`;
+
+export function entityTag(body: string): string {
+  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+}
+
+export function createSlotCache<Page extends object>(options: SlotCacheOptions): SlotCache<Page> {
+  const { cache } = options;
+  const versionTtlMs = options.versionTtlMs ?? 24 * 3_600_000;
+  const pages = new LRUCache<string, CachedPage<Page>>({
+    maxSize: options.maxBytes ?? 64 * 1024 * 1024,
+    // UTF-16 length plus the entry's own objects: a fair bound without measuring each string.
+    sizeCalculation: (page) => page.body.length + 1024,
+  });
+  const loading = new Map<string, Promise<CachedPage<Page>>>();
+
+  return {
+    async version(providerId) {
+      const current = await cache.get<string>(versionKey(providerId));
+      if (current !== undefined) return current;
+      const fresh = randomUUID();
+      await cache.set(versionKey(providerId), fresh, versionTtlMs);
+      return fresh;
+    },
+
+    async changed(providerId) {
+      await cache.set(versionKey(providerId), randomUUID(), versionTtlMs);
+    },
+
+    async page(key, now, load) {
+      const hit = pages.get(key);
+      if (hit !== undefined && now < hit.expiresAt) return hit;
+      let pending = loading.get(key);
+      if (pending === undefined) {
+        pending = load().then(
+          (page) => {
+            loading.delete(key);
+            if (page.expiresAt > now) pages.set(key, page);
+            return page;
+          },
+          (error: unknown) => {
+            loading.delete(key);
+            throw error;
+          },
+        );
+        loading.set(key, pending);
+      }
+      return pending;
+    },
+  };
+}
