@@ -5,6 +5,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { Pool } from 'undici';
 import { deleteRedisKeys, freePort, repoRoot, startTimeslot, testServers, type RunningProcess } from '@timeslot/testing';
 import { generateSigningKeysJson } from '@timeslot/identity';
 
@@ -54,6 +55,70 @@ export async function load(scenario: string, options: autocannon.Options): Promi
   };
   results.push(result);
   process.stderr.write(`${scenario}: ${result.requestsPerSecond} req/s, p50 ${result.p50} ms, p95 ${result.p95} ms, p99 ${result.p99} ms, non-2xx ${result.non2xx}, errors ${result.errors}\n`);
+  return result;
+}
+
+/**
+ * An open-loop load at a steady `rate` of GETs per second, spread evenly (a request every
+ * 1/rate s, sent on 1 ms ticks), over `connections` keep-alive connections. Each latency runs from
+ * the moment its request was due, not from when it went out, so a stalled server cannot hide its
+ * queue (no coordinated omission). autocannon's own rate option sends each second's requests in
+ * one burst at the top of the second, which measures that burst's queue, not a steady rate.
+ */
+export async function paced(scenario: string, options: { url: string; rate: number; headers?: Record<string, string> }): Promise<Result> {
+  const url = new URL(options.url);
+  const pool = new Pool(url.origin, { connections, pipelining: 1 });
+  const latencies: number[] = [];
+  let errors = 0;
+  let non2xx = 0;
+  const inFlight = new Set<Promise<void>>();
+  const trace: [number, number][] = [];
+  const send = (dueAt: number) => {
+    const request = pool
+      .request({ method: 'GET', path: `${url.pathname}${url.search}`, headers: options.headers ?? {} })
+      .then(async (response) => {
+        await response.body.dump();
+        if (response.statusCode < 200 || response.statusCode >= 300) non2xx++;
+        latencies.push(performance.now() - dueAt);
+        if (process.env.BENCH_TRACE) trace.push([Math.round(dueAt - started), Math.round(performance.now() - dueAt)]);
+      })
+      .catch(() => {
+        errors++;
+      })
+      .finally(() => inFlight.delete(request));
+    inFlight.add(request);
+  };
+  const started = performance.now();
+  const total = options.rate * duration;
+  let sent = 0;
+  await new Promise<void>((resolve) => {
+    const tick = setInterval(() => {
+      const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * options.rate));
+      for (; sent < due; sent++) send(started + (sent / options.rate) * 1000);
+      if (sent >= total) {
+        clearInterval(tick);
+        resolve();
+      }
+    }, 1);
+  });
+  await Promise.all(inFlight);
+  await pool.close();
+  if (process.env.BENCH_TRACE) {
+    const slow = trace.filter(([, ms]) => ms > 20);
+    process.stderr.write(`slow (due ms, latency ms): ${JSON.stringify(slow.filter((_, i) => i % 5 === 0))}\n`);
+  }
+  latencies.sort((a, b) => a - b);
+  const result: Result = {
+    scenario,
+    requestsPerSecond: Math.round(latencies.length / duration),
+    p50: percentile(latencies, 0.5),
+    p95: percentile(latencies, 0.95),
+    p99: percentile(latencies, 0.99),
+    errors,
+    non2xx,
+  };
+  results.push(result);
+  process.stderr.write(`${scenario}: ${result.requestsPerSecond} req/s, p50 ${result.p50} ms, p95 ${result.p95} ms, p99 ${result.p99} ms, non-2xx ${non2xx}, errors ${errors}\n`);
   return result;
 }
 

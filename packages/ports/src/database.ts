@@ -15,15 +15,22 @@ export type Db = PgDatabase<PgQueryResultHKT, any>;
  * Semantics every adapter keeps:
  * - `db.transaction()` is a real, serializable-capable Postgres transaction; PGlite runs them one
  *   at a time, Postgres concurrently.
- * - `query()` runs one parameterised statement ($1, $2 …) and returns its rows.
+ * - `query()` runs one parameterised statement ($1, $2 …) and returns its rows. With a `name`, a
+ *   hot statement is prepared once per connection where the server supports it (PostgreSQL); one
+ *   name must always go with one text.
  * - `ping()` rejects while the server cannot answer; `/readyz` uses it.
  */
 export interface Database {
   readonly kind: 'pglite' | 'postgres';
   readonly db: Db;
-  query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<Row[]>;
+  query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<Row[]>;
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface QueryOptions {
+  /** Prepare the statement under this name (PostgreSQL; PGlite ignores it). */
+  readonly name?: string;
 }
 
 /** One SQL migration of one service, applied in `id` order inside the service's own schema. */

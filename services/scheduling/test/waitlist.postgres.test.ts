@@ -5,6 +5,7 @@ import { createBullMqJobQueue, createMemoryCache, createMemoryEventBus, createPo
 import { createHttpServer, createLogger, createTokenVerifier, installAuth, type App } from '@timeslot/kernel';
 import type { Database, EventBus, Cache, Role } from '@timeslot/ports';
 import { testServers, uniqueName } from '@timeslot/testing';
+import { holdQueue } from '../src/bookings/booking.queues';
 import { expireHold } from '../src/bookings/booking.transitions';
 import { processWaitlistJob } from '../src/waitlist/waitlist.service';
 import { createSchedulingService, type SchedulingService } from '../src/index';
@@ -107,6 +108,17 @@ async function until(entryIds: string[], expected: string[]): Promise<void> {
   expect(seen).toEqual(expected);
 }
 
+/** Polls until `count` hold-expiry jobs wait in the (shared) queue. */
+async function holdJobsArmed(count: number): Promise<void> {
+  const queue = replicas[0]!.jobs.queue(holdQueue);
+  let delayed = 0;
+  for (let i = 0; i < 300 && delayed < count; i++) {
+    delayed = await queue.getDelayedCount();
+    if (delayed < count) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  expect(delayed).toBe(count);
+}
+
 /** A seated service of a new provider whose session two days ahead is fully booked. */
 async function fullSession(capacity: number) {
   const owner = await token('provider');
@@ -184,6 +196,9 @@ describe('waitlist with two replicas on PostgreSQL and BullMQ', () => {
     expect(cancels.map((response) => response.statusCode)).toEqual([200, 200, 200, 200]);
     await until(entryIds, ['offered', 'offered', 'offered', 'offered', 'waiting', 'waiting']);
     expect(await liveClients(serviceId)).toEqual(sortedIds(line.slice(0, 4)));
+    // Each offer's expiry job is armed after its commit, with a delay from the clock of that
+    // moment: moving the clock before all four are armed would arm the rest already due.
+    await holdJobsArmed(4);
 
     // The first two offers lapse; their expiry frees two seats again, for the next two in line.
     const offered = await replicas[0]!.database.query<{ offered_booking_id: string }>(

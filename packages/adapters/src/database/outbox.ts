@@ -43,14 +43,21 @@ function table(schema: string, name: 'outbox' | 'inbox'): SQL {
  */
 export async function appendToOutbox(tx: Db, schema: string, events: readonly EventEnvelope[]): Promise<void> {
   if (events.length === 0) return;
-  for (const event of events) {
-    // A malformed envelope would be published to every consumer and rejected by each: refuse it
-    // here, where it fails the request that made it instead.
-    const checked = eventEnvelopeSchema.safeParse(event);
-    if (!checked.success) throw new Error(`Refusing to append a malformed event to the outbox: ${checked.error.message}`);
-  }
-  const rows = events.map((event) => sql`(${event.id}, ${event.type}, ${event.version}, ${JSON.stringify(event)}::jsonb)`);
+  const rows = events.map(outboxValues).map(([id, type, version, payload]) => sql`(${id}, ${type}, ${version}, ${payload}::jsonb)`);
   await tx.execute(sql`insert into ${table(schema, 'outbox')} (id, type, version, payload) values ${sql.join(rows, sql`, `)}`);
+}
+
+/**
+ * The outbox columns (id, type, version, payload as JSON text) of an event, checked. For writers
+ * that insert the row in a statement of their own, together with the change it announces (a
+ * data-modifying CTE), instead of through `appendToOutbox`.
+ */
+export function outboxValues(event: EventEnvelope): [id: string, type: string, version: number, payload: string] {
+  // A malformed envelope would be published to every consumer and rejected by each: refuse it
+  // here, where it fails the request that made it instead.
+  const checked = eventEnvelopeSchema.safeParse(event);
+  if (!checked.success) throw new Error(`Refusing to append a malformed event to the outbox: ${checked.error.message}`);
+  return [event.id, event.type, event.version, JSON.stringify(event)];
 }
 
 export interface OutboxRelayOptions {
@@ -176,6 +183,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let dueAt = Infinity;
   let failures = 0;
   let ticking: Promise<void> = Promise.resolve();
+  let running = false;
+  let rerun = false;
 
   function schedule(delayMs: number): void {
     if (!started) return;
@@ -186,6 +195,13 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     timer = setTimeout(() => {
       timer = undefined;
       dueAt = Infinity;
+      // One pass at a time per relay: commits that land meanwhile are sent together by the pass
+      // that follows, in one batch, rather than each by a small pass of its own.
+      if (running) {
+        rerun = true;
+        return;
+      }
+      running = true;
       // Kept as one promise so stop() waits for every tick still running, not just the last.
       ticking = Promise.all([ticking, tick()]).then(() => undefined);
     }, delayMs);
@@ -201,7 +217,10 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       failures++;
       logger.error({ err: error, schema, failures }, 'outbox relay could not publish; will retry');
     }
-    schedule(failures === 0 ? pollIntervalMs : Math.min(pollIntervalMs * 2 ** failures, Math.max(MAX_BACKOFF_MS, pollIntervalMs)));
+    running = false;
+    const again = rerun && failures === 0;
+    rerun = false;
+    schedule(again ? 0 : failures === 0 ? pollIntervalMs : Math.min(pollIntervalMs * 2 ** failures, Math.max(MAX_BACKOFF_MS, pollIntervalMs)));
   }
 
   return {

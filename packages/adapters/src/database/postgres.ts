@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { drizzle } from 'drizzle-orm/node-postgres';
-import type { Database } from '@timeslot/ports';
+import type { Database, QueryOptions } from '@timeslot/ports';
 
 export interface PostgresDatabaseOptions {
   readonly url: string;
@@ -60,8 +60,9 @@ export async function createPostgresDatabase(options: PostgresDatabaseOptions): 
   return {
     kind: 'postgres',
     db,
-    async query<Row = Record<string, unknown>>(text: string, params: readonly unknown[] = []): Promise<Row[]> {
-      const result = await pool.query(text, [...params]);
+    async query<Row = Record<string, unknown>>(text: string, params: readonly unknown[] = [], options: QueryOptions = {}): Promise<Row[]> {
+      const values = [...params];
+      const result = options.name === undefined ? await pool.query(text, values) : await pool.query({ name: options.name, text, values });
       return result.rows as Row[];
     },
     async ping(): Promise<void> {

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, gte, inArray, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@timeslot/ports';
-import type { BookingRow, BookingStatus, ProviderRow, SchedulingTables, ServiceRow } from '../tables';
+import type { BookingRow, BookingStatus, SchedulingTables } from '../tables';
 import type { BookedService } from './booking.model';
 
 export type NewBooking = Omit<BookingRow, 'createdAt' | 'updatedAt' | 'cancelReason' | 'cancelledBy'> & { createdAt: Date; updatedAt: Date };
@@ -73,14 +73,9 @@ export function createBookingRepository(tables: SchedulingTables) {
   }
 
   return {
-    async findServiceWithProvider(db: Db, serviceId: string): Promise<{ service: ServiceRow; provider: ProviderRow } | undefined> {
-      const rows = await db
-        .select({ service: services, provider: providers })
-        .from(services)
-        .innerJoin(providers, eq(providers.id, services.providerId))
-        .where(eq(services.id, serviceId))
-        .limit(1);
-      return rows[0];
+    async providerOfService(db: Db, serviceId: string): Promise<string | undefined> {
+      const rows = await db.select({ providerId: services.providerId }).from(services).where(eq(services.id, serviceId)).limit(1);
+      return rows[0]?.providerId;
     },
 
     /**

@@ -1,10 +1,11 @@
 import { commonErrors, type AppError } from '@timeslot/kernel';
 import { events, makeEvent, type Identity } from '@timeslot/ports';
 import type { SchedulingContext } from '../context';
+import type { BookingRow } from '../tables';
 import { createProviderRepository } from '../providers/provider.repository';
 import { bookingErrors } from './booking.errors';
 import { eventSource, snapshot, toBooking } from './booking.model';
-import { inTransaction, placeBooking } from './booking.place';
+import { inTransaction, newBooking, placeBooking, placeOneToOne } from './booking.place';
 import { scheduleHoldExpiry } from './booking.queues';
 import { createBookingRepository, violationOf, type BookingWithService } from './booking.repository';
 import type { Booking, CreateBookingInput, ListBookingsQuery } from './booking.schemas';
@@ -61,36 +62,44 @@ export async function createBooking(
   const earlier = await replay();
   if (earlier !== undefined) return earlier;
 
-  const target = await loadTarget(ctx, ctx.database.db, input.serviceId);
+  const target = await loadTarget(ctx, input.serviceId);
   const start = new Date(input.start);
   // For a clear error only: the constraint below is what keeps the time from being sold twice.
   await assertValidSlot(ctx, target, start);
 
   const paid = target.service.priceAmount > 0;
-  let result;
+  const eventMeta = { source: eventSource, requestId: meta.requestId };
+  const announce = (row: BookingRow) =>
+    paid ? makeEvent(events.bookingHeld, snapshot(row, target.service), eventMeta) : makeEvent(events.bookingConfirmed, snapshot(row, target.service), eventMeta);
+  const placement = (now: Date) => ({
+    target,
+    clientId: caller.userId,
+    start,
+    notes: input.notes ?? null,
+    status: paid ? ('pending_payment' as const) : ('confirmed' as const),
+    holdExpiresAt: paid ? new Date(now.getTime() + ctx.options.holdMinutes * 60_000) : null,
+    now,
+  });
+  let result: { row: BookingRow; body: Booking };
   try {
-    result = await inTransaction(ctx, async (tx) => {
-      const now = ctx.options.now();
-      const holdExpiresAt = paid ? new Date(now.getTime() + ctx.options.holdMinutes * 60_000) : null;
-      const row = await placeBooking(ctx, tx, {
-        target,
-        clientId: caller.userId,
-        start,
-        notes: input.notes ?? null,
-        status: paid ? 'pending_payment' : 'confirmed',
-        holdExpiresAt,
-        now,
-      });
-      const data = snapshot(row, target.service);
-      const eventMeta = { source: eventSource, requestId: meta.requestId };
-      const event = paid ? makeEvent(events.bookingHeld, data, eventMeta) : makeEvent(events.bookingConfirmed, data, eventMeta);
-      await ctx.outbox.append(tx, [event]);
+    if (target.service.capacity === 1) {
+      // The common case in one statement: booking, event and stored response (see placeOneToOne).
+      const row = newBooking(placement(ctx.options.now()));
       const body = toBooking(row, target.service);
-      // Same transaction: the key exists exactly when the booking does. A concurrent request with
-      // this key fails on the primary key here and replays this response below.
-      if (key !== undefined) await idempotency.store(tx, caller.userId, key, hash, { statusCode: 201, body }, now);
-      return { row, body };
-    });
+      if (!(await placeOneToOne(ctx, row, announce(row), key === undefined ? undefined : { key, hash, body }))) throw bookingErrors.slotTaken();
+      result = { row, body };
+    } else {
+      result = await inTransaction(ctx, async (tx) => {
+        const now = ctx.options.now();
+        const row = await placeBooking(ctx, tx, placement(now));
+        await ctx.outbox.append(tx, [announce(row)]);
+        const body = toBooking(row, target.service);
+        // Same transaction: the key exists exactly when the booking does. A concurrent request with
+        // this key fails on the primary key here and replays this response below.
+        if (key !== undefined) await idempotency.store(tx, caller.userId, key, hash, { statusCode: 201, body }, now);
+        return { row, body };
+      });
+    }
   } catch (error) {
     // The same key sent twice at once: one of them won, and this one answers with its response.
     if (key !== undefined && (violationOf(error) === 'idempotency-key' || isAppError(error, 'SLOT_TAKEN'))) {

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { DateTime } from 'luxon';
 import type { Db } from '@timeslot/ports';
 import { cacheKeys, type SchedulingContext } from '../context';
@@ -6,28 +7,62 @@ import { createAvailabilityRepository } from '../providers/availability.reposito
 import { toAvailability, type StoredAvailability } from '../providers/provider.model';
 import { createSlotsRepository } from '../providers/slots.repository';
 import { computeSlots, type Slot, type SlotInput } from '../slots/compute';
-import type { ProviderRow, ServiceRow } from '../tables';
+import { createOfferingRepository } from '../providers/offering.repository';
+import type { Offering } from '../providers/offering.schemas';
+import { createOfferingService, type OfferingService } from '../providers/offering.service';
+import { createProviderRepository } from '../providers/provider.repository';
+import type { Provider } from '../providers/provider.schemas';
+import { createProviderService, type ProviderService } from '../providers/provider.service';
 import { bookingErrors } from './booking.errors';
 import { createBookingRepository } from './booking.repository';
 
-/** A service that takes bookings, with its provider. */
+/** A service that takes bookings, with its provider: the cached views the providers part keeps. */
 export interface BookingTarget {
-  readonly service: ServiceRow;
-  readonly provider: ProviderRow;
+  readonly service: Offering;
+  readonly provider: Provider;
 }
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 
+interface Lookups {
+  readonly providers: ProviderService;
+  readonly offerings: OfferingService;
+  /** Service id → provider id. A service never changes provider, so this needs no invalidation. */
+  readonly owners: LRUCache<string, string>;
+}
+
+const lookupsByContext = new WeakMap<SchedulingContext, Lookups>();
+
+function lookups(ctx: SchedulingContext): Lookups {
+  let found = lookupsByContext.get(ctx);
+  if (found === undefined) {
+    const providers = createProviderService(ctx, createProviderRepository(ctx.tables));
+    found = { providers, offerings: createOfferingService(ctx, providers, createOfferingRepository(ctx.tables)), owners: new LRUCache({ max: 100_000 }) };
+    lookupsByContext.set(ctx, found);
+  }
+  return found;
+}
+
 /**
  * The service to book: 404 when it does not exist or its provider is not published (clients
- * cannot see it), 409 SERVICE_INACTIVE when the provider switched it off.
+ * cannot see it), 409 SERVICE_INACTIVE when the provider switched it off. Read from the same cached
+ * profile and service list that slot reads use (invalidated after every change), so a booking
+ * costs no query for them.
  */
-export async function loadTarget(ctx: SchedulingContext, db: Db, serviceId: string): Promise<BookingTarget> {
-  const found = await createBookingRepository(ctx.tables).findServiceWithProvider(db, serviceId);
-  if (found === undefined || !found.provider.published) throw providerErrors.serviceNotFound();
-  if (!found.service.active) throw bookingErrors.serviceInactive();
-  return found;
+export async function loadTarget(ctx: SchedulingContext, serviceId: string): Promise<BookingTarget> {
+  const { providers, offerings, owners } = lookups(ctx);
+  let providerId = owners.get(serviceId);
+  if (providerId === undefined) {
+    providerId = await createBookingRepository(ctx.tables).providerOfService(ctx.database.db, serviceId);
+    if (providerId === undefined) throw providerErrors.serviceNotFound();
+    owners.set(serviceId, providerId);
+  }
+  const [provider, services] = await Promise.all([providers.load(providerId), offerings.all(providerId)]);
+  const service = services.find((item) => item.id === serviceId);
+  if (service === undefined || !provider.published) throw providerErrors.serviceNotFound();
+  if (!service.active) throw bookingErrors.serviceInactive();
+  return { service, provider };
 }
 
 /** The same cache entry (key and shape) the providers part fills and invalidates. */

@@ -217,7 +217,7 @@ export async function rescheduleBooking(
   // must not happen inside the transaction below (PGlite has only one).
   const first = await repository.findById(ctx.database.db, bookingId);
   if (first === undefined || !canSee(caller, first)) throw bookingErrors.notFound();
-  const target = await loadTarget(ctx, ctx.database.db, first.booking.serviceId);
+  const target = await loadTarget(ctx, first.booking.serviceId);
   const start = new Date(startText);
   await assertValidSlot(ctx, target, start);
 

@@ -44,7 +44,7 @@ async function assertFull(ctx: SchedulingContext, target: BookingTarget, input: 
 
 /** Join the line for a full slot or day; the database numbers arrivals (`position`). */
 export async function joinWaitlist(ctx: SchedulingContext, caller: Identity, input: JoinWaitlistInput): Promise<WaitlistEntry> {
-  const target = await loadTarget(ctx, ctx.database.db, input.serviceId);
+  const target = await loadTarget(ctx, input.serviceId);
   const wanted = await assertFull(ctx, target, input);
   const repository = createWaitlistRepository(ctx.tables);
   const row = await inTransaction(ctx, async (tx) => {
@@ -152,7 +152,7 @@ async function offerSlot(ctx: SchedulingContext, target: BookingTarget, start: D
 export async function processWaitlistJob(ctx: SchedulingContext, job: WaitlistJob, requestId?: string): Promise<void> {
   let target: BookingTarget;
   try {
-    target = await loadTarget(ctx, ctx.database.db, job.serviceId);
+    target = await loadTarget(ctx, job.serviceId);
   } catch (error) {
     // A service gone or switched off offers nothing; the entries stay for when it comes back.
     const code = (error as { code?: unknown }).code;
