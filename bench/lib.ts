@@ -60,41 +60,48 @@ export async function load(scenario: string, options: autocannon.Options): Promi
 
 /**
  * An open-loop load at a steady `rate` of GETs per second, spread evenly (a request every
- * 1/rate s, sent on 1 ms ticks), over `connections` keep-alive connections. Each latency runs from
- * the moment its request was due, not from when it went out, so a stalled server cannot hide its
- * queue (no coordinated omission). autocannon's own rate option sends each second's requests in
- * one burst at the top of the second, which measures that burst's queue, not a steady rate.
+ * 1/rate s, sent on 1 ms ticks), over `connections` keep-alive connections, for `warmupSeconds`
+ * (default 2; not recorded: JIT, connections and caches settle) and then the run's duration.
+ * Each latency runs from the moment its request was due, not from when it went out, so a stalled
+ * server cannot hide its queue (no coordinated omission). autocannon's own rate option sends each
+ * second's requests in one burst at the top of the second, which measures that burst's queue, not
+ * a steady rate.
  */
-export async function paced(scenario: string, options: { url: string; rate: number; headers?: Record<string, string> }): Promise<Result> {
+export async function paced(
+  scenario: string,
+  options: { url: string; rate: number; headers?: Record<string, string>; warmupSeconds?: number },
+): Promise<Result> {
   const url = new URL(options.url);
   const pool = new Pool(url.origin, { connections, pipelining: 1 });
+  const warmup = options.rate * (options.warmupSeconds ?? 2);
+  const total = warmup + options.rate * duration;
   const latencies: number[] = [];
   let errors = 0;
   let non2xx = 0;
   const inFlight = new Set<Promise<void>>();
-  const trace: [number, number][] = [];
-  const send = (dueAt: number) => {
+  const started = performance.now();
+  const send = (index: number) => {
+    const dueAt = started + (index / options.rate) * 1000;
+    const recorded = index >= warmup;
     const request = pool
       .request({ method: 'GET', path: `${url.pathname}${url.search}`, headers: options.headers ?? {} })
       .then(async (response) => {
         await response.body.dump();
+        if (!recorded) return;
         if (response.statusCode < 200 || response.statusCode >= 300) non2xx++;
         latencies.push(performance.now() - dueAt);
-        if (process.env.BENCH_TRACE) trace.push([Math.round(dueAt - started), Math.round(performance.now() - dueAt)]);
       })
       .catch(() => {
-        errors++;
+        if (recorded) errors++;
       })
       .finally(() => inFlight.delete(request));
     inFlight.add(request);
   };
-  const started = performance.now();
-  const total = options.rate * duration;
   let sent = 0;
   await new Promise<void>((resolve) => {
     const tick = setInterval(() => {
       const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * options.rate));
-      for (; sent < due; sent++) send(started + (sent / options.rate) * 1000);
+      for (; sent < due; sent++) send(sent);
       if (sent >= total) {
         clearInterval(tick);
         resolve();
@@ -103,10 +110,6 @@ export async function paced(scenario: string, options: { url: string; rate: numb
   });
   await Promise.all(inFlight);
   await pool.close();
-  if (process.env.BENCH_TRACE) {
-    const slow = trace.filter(([, ms]) => ms > 20);
-    process.stderr.write(`slow (due ms, latency ms): ${JSON.stringify(slow.filter((_, i) => i % 5 === 0))}\n`);
-  }
   latencies.sort((a, b) => a - b);
   const result: Result = {
     scenario,

@@ -71,6 +71,11 @@ function ratio(a: string, b: string): string {
   return x && y ? `${((x.requestsPerSecond / y.requestsPerSecond) * 100).toFixed(1)}%` : 'n/a';
 }
 
+function p99(scenario: string): string {
+  const found = results.find((r) => r.scenario === scenario);
+  return found ? `${found.p99} ms` : 'n/a';
+}
+
 async function main(): Promise<void> {
   const chosen = process.argv.slice(2).filter((a) => a !== '--');
   const names = chosen.length > 0 ? chosen : Object.keys(scenarios);
@@ -91,6 +96,8 @@ async function main(): Promise<void> {
     `gateway/hello (embedded):     ${ratio('GET /users/me via gateway (embedded)', hello)}   (target >= 40%)`,
     `gateway/hello (distributed):  ${ratio('GET /users/me via gateway (distributed)', hello)}   (target >= 40%)`,
     `login/raw argon2id:           ${ratio('POST /auth/login (embedded)', 'argon2id-raw-hash')}   (target >= 85%)`,
+    `bookings/raw insert:          ${ratio('POST /bookings, distinct slots (distributed)', 'raw PostgreSQL booking insert (same row + outbox event)')}   (target: >= 1,000 bookings/s)`,
+    `cached slots p99 at 1000/s:   embedded ${p99('GET 31-day slots via gateway, cached, steady 1000 req/s (embedded)')}, distributed ${p99('GET 31-day slots via gateway, cached, steady 1000 req/s (distributed)')}   (target <= 50 ms)`,
   ];
   console.log(lines.join('\n'));
   await mkdir(path.join(repoRoot, 'bench/results'), { recursive: true });

@@ -210,6 +210,34 @@ describe('POST /api/v1/bookings', () => {
   });
 });
 
+describe('cached service and profile', () => {
+  it('books with the service as it is now: a change of price, duration, state or publication applies to the next booking', async () => {
+    const client = await h.registerUser('client');
+    const { owner, provider, service } = await h.bookableProvider({ service: { durationMinutes: 30, slotIntervalMinutes: 60 } });
+    const patch = async (url: string, payload: Record<string, unknown>) => {
+      const response = await h.inject({ method: 'PATCH', url, token: owner.token, payload });
+      expect(response.statusCode, response.body).toBe(200);
+    };
+    const serviceUrl = `/api/v1/providers/${provider.id}/services/${service.id}`;
+    const first = await book(client, service.id, '2030-01-08T09:00:00Z');
+    expect(first.json()).toMatchObject({ status: 'confirmed', end: '2030-01-08T09:30:00.000Z' });
+
+    await patch(serviceUrl, { durationMinutes: 45, priceAmount: 2500, currency: 'EUR' });
+    const second = await book(client, service.id, '2030-01-08T10:00:00Z');
+    expect(second.statusCode, second.body).toBe(201);
+    expect(second.json()).toMatchObject({ status: 'pending_payment', end: '2030-01-08T10:45:00.000Z', service: { priceAmount: 2500, currency: 'EUR' } });
+
+    await patch(serviceUrl, { active: false });
+    expect((await book(client, service.id, '2030-01-08T11:00:00Z')).json()).toMatchObject({ code: 'SERVICE_INACTIVE' });
+    await patch(serviceUrl, { active: true });
+    await patch(`/api/v1/providers/${provider.id}`, { published: false });
+    const hidden = await book(client, service.id, '2030-01-08T11:00:00Z');
+    expect(hidden.statusCode).toBe(404);
+    expect(hidden.json()).toMatchObject({ code: 'SERVICE_NOT_FOUND' });
+    expect(await bookingRows(service.id)).toBe(2);
+  });
+});
+
 describe('Idempotency-Key', () => {
   it('replays the first response for the same key and body, with one row written', async () => {
     const { service } = await h.bookableProvider();

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSchedulingHarness, type SchedulingHarness, type ServiceBody, type TestUser } from './harness';
 
@@ -270,6 +271,23 @@ describe('GET /api/v1/providers/:id/slots', () => {
       const afterCancel = await get(provider.id, service.id);
       expect(startsOf(afterCancel.body)).toEqual(['09:00', '10:00', '11:00']);
       expect(afterCancel.headers.etag).toBe(etag);
+    });
+
+    it('sends the page gzipped to clients that accept gzip, with a tag of its own', async () => {
+      const { provider, service } = await h.bookableProvider({ service: { durationMinutes: 60, slotIntervalMinutes: 60 }, availability: mondayOnly('09:00', '12:00') });
+      const plain = await get(provider.id, service.id, { 'accept-encoding': 'br;q=1, gzip;q=0' });
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(plain.headers.vary).toBe('accept-encoding');
+      const zipped = await get(provider.id, service.id, { 'accept-encoding': 'gzip, deflate, br' });
+      expect(zipped.statusCode).toBe(200);
+      expect(zipped.headers['content-encoding']).toBe('gzip');
+      expect(zipped.headers.vary).toBe('accept-encoding');
+      expect(gunzipSync(zipped.rawPayload).toString('utf8')).toBe(plain.body);
+      const tag = String(zipped.headers.etag);
+      expect(tag).toBe(`${String(plain.headers.etag).slice(0, -1)}-gzip"`);
+      expect((await get(provider.id, service.id, { 'accept-encoding': 'gzip', 'if-none-match': tag })).statusCode).toBe(304);
+      // A tag names one encoding: the plain page's tag does not match the gzipped one.
+      expect((await get(provider.id, service.id, { 'accept-encoding': 'gzip', 'if-none-match': String(plain.headers.etag) })).statusCode).toBe(200);
     });
 
     it('shows a changed service, availability or profile zone at once', async () => {

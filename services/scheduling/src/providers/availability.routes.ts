@@ -1,10 +1,11 @@
+import { gzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { requireIdentity, type App } from '@timeslot/kernel';
 import { availabilityBody, availabilitySchema, slotsQuery, slotsResponseSchema } from './availability.schemas';
 import type { AvailabilityService } from './availability.service';
 import { readProblems, writeProblems } from './problem.schema';
 import { providerIdParams } from './provider.schemas';
-import type { SlotsService } from './slots.service';
+import type { SlotsPage, SlotsService } from './slots.service';
 
 const tags = ['availability'];
 const security = [{ bearerAuth: [] }];
@@ -54,16 +55,42 @@ export function registerAvailabilityRoutes(app: App, availability: AvailabilityS
     },
     async (request, reply) => {
       const page = await slots.list(request.identity, request.params.id, request.query);
-      void reply.header('etag', page.etag).header('cache-control', 'no-cache');
-      if (matches(request.headers['if-none-match'], page.etag)) return reply.status(304).send(null);
+      // A month of slots is tens of kilobytes of JSON and about a tenth of that gzipped: clients
+      // that accept gzip get the compressed bytes, made once per cached page.
+      const gzip = acceptsGzip(request.headers['accept-encoding']);
+      const etag = gzip ? `${page.etag.slice(0, -1)}-gzip"` : page.etag;
+      void reply.header('etag', etag).header('cache-control', 'no-cache').header('vary', 'accept-encoding');
+      if (matches(request.headers['if-none-match'], etag)) return reply.status(304).send(null);
       // The page is JSON computed (and cached) once; checking its hundreds of ISO strings against
       // the response schema on every read would cost more than computing them. The schema still
-      // documents the response (OpenAPI).
-      // The route's type wants the parsed shape; `body` is that shape, already serialised.
-      const json = page.body as unknown as z.infer<typeof slotsResponseSchema>;
-      return reply.type('application/json; charset=utf-8').serializer((body) => body as string).send(json);
+      // documents the response (OpenAPI). The route's type wants the parsed shape; this is that
+      // shape, already serialised.
+      const body = (gzip ? gzipped(page) : page.body) as unknown as z.infer<typeof slotsResponseSchema>;
+      if (gzip) void reply.header('content-encoding', 'gzip');
+      return reply.type('application/json; charset=utf-8').serializer((payload) => payload as string).send(body);
     },
   );
+}
+
+const compressed = new WeakMap<SlotsPage, Buffer>();
+
+function gzipped(page: SlotsPage): Buffer {
+  let bytes = compressed.get(page);
+  if (bytes === undefined) {
+    bytes = gzipSync(page.body);
+    compressed.set(page, bytes);
+  }
+  return bytes;
+}
+
+/** Accept-Encoding names gzip, without q=0 (RFC 9110 §12.5.3). */
+function acceptsGzip(header: string | undefined): boolean {
+  if (header === undefined) return false;
+  return header.split(',').some((item) => {
+    const [coding, ...params] = item.trim().toLowerCase().split(';');
+    if (coding !== 'gzip' && coding !== 'x-gzip' && coding !== '*') return false;
+    return !params.some((param) => /^\s*q\s*=\s*0(\.0*)?\s*$/.test(param));
+  });
 }
 
 /** If-None-Match (RFC 9110 §13.1.2): `*`, or a list of tags compared weakly. */
