@@ -83,6 +83,16 @@ async function scenariosFor(mode: string, base: string, direct?: string): Promis
     requests: [{ setupRequest: (request) => ({ ...request, path: slotsPath(tomorrow + ++shift * 60_000) }) }],
   });
 
+  if (direct !== undefined) {
+    // One connection, one request at a time: the latency is the server's time for an uncached
+    // page (bookings query, computation, serialisation) plus loopback.
+    await load(`GET 31-day slots direct on scheduling, uncached, one at a time (${mode})`, {
+      url: `${direct}${slotsPath(tomorrow)}`,
+      connections: 1,
+      requests: [{ setupRequest: (request) => ({ ...request, path: slotsPath(tomorrow + ++shift * 60_000) }) }],
+    });
+  }
+
   // Every request a new 5-minute slot, walking forward from a week out.
   let next = tomorrow + 7 * DAY;
   await load(`POST /bookings, distinct slots (${mode})`, {
