@@ -78,9 +78,9 @@ async function distributed(config: Config, needs: InfrastructureNeeds, logger: L
   const redisUrl = required('REDIS_URL');
   const cache = createRedisCache({ url: redisUrl, keyPrefix: `${config.NAMESPACE}:cache:` });
   const rateLimits = createRedisRateLimitStore({ url: redisUrl, keyPrefix: `${config.NAMESPACE}:rl:` });
-  const jobs = createBullMqJobQueue({ url: redisUrl, prefix: config.NAMESPACE });
-  // A gateway-only process publishes and consumes nothing; it still gets a bus so the type is
-  // uniform, but only connects when something uses it.
+  // A gateway-only process publishes, consumes and enqueues nothing; it still gets a bus and a
+  // job queue so the types are uniform, but in-process ones that open no connection.
+  const jobs = needs.database ? createBullMqJobQueue({ url: redisUrl, prefix: config.NAMESPACE }) : createMemoryJobQueue();
   const bus = needs.database ? createRabbitMqEventBus({ url: required('AMQP_URL'), exchange: `${config.NAMESPACE}.events`, logger }) : createMemoryEventBus();
   const readiness: Record<string, () => Promise<void>> = {
     redis: () => cache.ping(),
