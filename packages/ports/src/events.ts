@@ -62,6 +62,7 @@ export const events = {
   ),
   bookingExpired: defineEvent('booking.expired', 1, bookingSnapshot),
   bookingCompleted: defineEvent('booking.completed', 1, bookingSnapshot),
+  bookingNoShow: defineEvent('booking.no_show', 1, bookingSnapshot),
   waitlistOffered: defineEvent(
     'waitlist.offered',
     1,

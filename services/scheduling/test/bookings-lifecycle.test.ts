@@ -80,6 +80,7 @@ describe('state machine', () => {
       expect(await lastEvent(first.id)).toMatchObject({ type: 'booking.completed', data: { status: 'completed' } });
       const noShow = await act(owner, second.id, 'no-show');
       expect(noShow.json()).toMatchObject({ status: 'no_show' });
+      expect(await lastEvent(second.id)).toMatchObject({ type: 'booking.no_show', version: 1, data: { bookingId: second.id, status: 'no_show' } });
 
       for (const [id, action] of [
         [first.id, 'cancel'],

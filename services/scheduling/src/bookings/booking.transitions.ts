@@ -122,9 +122,8 @@ export async function finishBooking(
     assertTransition(found.booking.status, to);
     if (now < found.booking.startsAt) throw bookingErrors.notStarted();
     const row = await transition(tx, ctx, found, to, {}, now);
-    // booking.completed is the only event of the two: ports define no no-show event (yet).
-    const produced = to === 'completed' ? [makeEvent(events.bookingCompleted, snapshot(row, found.service), meta(requestId))] : [];
-    return { row, events: produced };
+    const definition = to === 'completed' ? events.bookingCompleted : events.bookingNoShow;
+    return { row, events: [makeEvent(definition, snapshot(row, found.service), meta(requestId))] };
   });
 }
 
