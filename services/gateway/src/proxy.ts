@@ -16,6 +16,7 @@ export interface RegisterProxyOptions extends UpstreamSettings {
 }
 
 const proxiedMethods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+/** RFC 9110 §9.2.2: sending these twice has the effect of sending them once. */
 const idempotentMethods = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
 // RFC 9110 §7.6.1 hop-by-hop fields, plus what the proxy recomputes itself (host, content-length
@@ -23,19 +24,51 @@ const idempotentMethods = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 const hopByHop = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'http2-settings']);
 const requestOnlyDropped = new Set(['host', 'content-length', 'expect', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host']);
 
-/** The replica could not be reached at all: nothing was sent, trying another one is safe. */
+/** The replica could not be reached at all, when raised by the connect phase (see neverConnected). */
 const unreachableCodes = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
-/** The connection broke before a response byte arrived. */
+// Node's errors name the call that failed. EHOSTUNREACH and ENETUNREACH can also end an established
+// connection ("read EHOSTUNREACH"), after the request went out: only these calls mean it never did.
+const connectSyscalls = new Set(['connect', 'getaddrinfo']);
+/** The connection broke before a response byte arrived: the replica may have acted on the request. */
 const brokenCodes = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE']);
 const timeoutCodes = new Set(['UND_ERR_HEADERS_TIMEOUT']);
 const nothingMore = new Set<string>();
 
-function errorCode(error: unknown): string | undefined {
+type CodedError = Error & { readonly code: string; readonly syscall?: unknown };
+
+/** The first error of the cause chain that carries a code: undici's own, or Node's socket error. */
+function codedError(error: unknown): CodedError | undefined {
   for (let current: unknown = error, depth = 0; current instanceof Error && depth < 3; current = current.cause, depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
+    if (typeof (current as { code?: unknown }).code === 'string') return current as CodedError;
   }
   return undefined;
+}
+
+function connectPhase(error: Error): boolean {
+  const { syscall } = error as { syscall?: unknown };
+  if (typeof syscall === 'string') return connectSyscalls.has(syscall);
+  // With several addresses to try (happy eyeballs), Node fails the connect with one error per
+  // address and takes the first one's code.
+  return error instanceof AggregateError && error.errors.length > 0 && error.errors.every((each) => each instanceof Error && connectPhase(each));
+}
+
+/**
+ * Whether an attempt failed before undici had a connection to write the request on (DNS lookup,
+ * TCP connect refused or unroutable, TCP connect or TLS handshake over the connect timeout, which
+ * undici reports as its own UND_ERR_CONNECT_TIMEOUT). Not a byte of the request reached the replica,
+ * so sending it to another one is safe whatever the method.
+ */
+export function neverConnected(error: unknown): boolean {
+  const coded = codedError(error);
+  if (coded === undefined) return false;
+  return coded.code === 'UND_ERR_CONNECT_TIMEOUT' || (unreachableCodes.has(coded.code) && connectPhase(coded));
+}
+
+function failureKind(error: unknown): 'unreachable' | 'broken' | 'other' {
+  if (neverConnected(error)) return 'unreachable';
+  const code = codedError(error)?.code;
+  // An unreachable code outside the connect phase ended a connection the request may have gone out on.
+  return code !== undefined && (brokenCodes.has(code) || unreachableCodes.has(code)) ? 'broken' : 'other';
 }
 
 function filterHeaders(headers: IncomingHttpHeaders, dropped: ReadonlySet<string>): Record<string, string | string[]> {
@@ -85,6 +118,12 @@ class UpstreamTimeout extends Error {
  * keep-alive undici pools. Bodies pass through as raw bytes (still under the app's bodyLimit);
  * responses stream back. Call after createGatewayApp, so rate limits and token verification run
  * first and the verified identity headers are forwarded.
+ *
+ * A failed attempt moves on to the next replica, each tried at most once, when the request never
+ * reached the one that failed (connection refused, DNS failure, connect timeout: see
+ * neverConnected), whatever the method: the body is buffered, so it is sent again whole. When a
+ * connection broke after the request went out, only idempotent methods go on; a POST or PATCH
+ * answers 502, since the replica may have acted on it. 503 when no replica could be reached.
  */
 export async function registerProxy(app: App, options: RegisterProxyOptions): Promise<void> {
   const timeoutMs = options.timeoutMs ?? defaultUpstream.timeoutMs;
@@ -150,12 +189,12 @@ export async function registerProxy(app: App, options: RegisterProxyOptions): Pr
     const count = group.upstreams.length;
     const start = group.next;
     group.next = (group.next + 1) % count;
-    const retryable = idempotentMethods.has(request.method);
+    const idempotent = idempotentMethods.has(request.method);
     let unreachable = 0;
     let attempts = 0;
     let lastError: unknown;
     try {
-      for (let i = 0; i < count && (i === 0 || retryable); i++) {
+      for (let i = 0; i < count; i++) {
         const upstream = group.upstreams[(start + i) % count];
         if (upstream === undefined) break;
         attempts++;
@@ -171,17 +210,19 @@ export async function registerProxy(app: App, options: RegisterProxyOptions): Pr
           return send(request, reply, response);
         } catch (error) {
           lastError = error;
-          const code = errorCode(error);
+          const code = codedError(error)?.code;
           if (timedOut || (code !== undefined && timeoutCodes.has(code))) {
             failures.inc({ service: group.service, kind: 'timeout' });
             throw commonErrors.gatewayTimeout(error);
           }
           if (controller.signal.aborted) throw gatewayErrors.clientClosedRequest(error);
-          const kind = code !== undefined && unreachableCodes.has(code) ? 'unreachable' : code !== undefined && brokenCodes.has(code) ? 'broken' : 'other';
+          const kind = failureKind(error);
           failures.inc({ service: group.service, kind });
           if (kind === 'other') throw commonErrors.badGateway(error);
           if (kind === 'unreachable') unreachable++;
           request.log.warn({ err: error, upstream: upstream.base, service: group.service }, 'upstream attempt failed');
+          // The replica may have acted on it: a POST must not reach a second one.
+          if (kind === 'broken' && !idempotent) break;
         }
       }
       throw unreachable === attempts

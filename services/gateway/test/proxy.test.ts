@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { request } from 'undici';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
+import { Pool, request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { registerProxy, type GatewayOptions, type ProxyRoute, type RegisterProxyOptions } from '../src';
 import {
@@ -15,6 +15,7 @@ import {
   type TestGateway,
   type TestKeys,
 } from './helpers';
+import { neverConnected } from '../src/proxy';
 
 let keys: TestKeys;
 let alpha1: EchoServer;
@@ -212,25 +213,82 @@ describe('failures', () => {
     expect(alpha1.received).toHaveLength(4);
   });
 
-  it('does not retry a POST: the replica it tried was down, so 503', async () => {
+  it('sends a POST or PATCH on to the next replica when one refuses connections, once, body and all', async () => {
     const dead = `http://127.0.0.1:${await closedPort()}`;
     const { app } = await proxyGateway([{ service: 'alpha', prefix: '/api/v1/alpha', upstreams: [dead, alpha1.url] }]);
-    const first = await app.inject({ method: 'POST', url: '/api/v1/alpha/things', payload: { a: 1 } });
-    expect(first.statusCode).toBe(503);
-    expect(first.headers['content-type']).toContain('application/problem+json');
-    expect(first.json().code).toBe('SERVICE_UNAVAILABLE');
-    expect(alpha1.received).toHaveLength(0);
-    // Round-robin moves on: the next POST lands on the live replica.
-    expect((await app.inject({ method: 'POST', url: '/api/v1/alpha/things', payload: { a: 2 } })).statusCode).toBe(200);
-    expect(alpha1.received).toHaveLength(1);
+    // Round robin starts the first and third requests on the dead replica, the second on the live one.
+    const sent = [
+      { method: 'POST', payload: '{"booking":1}' },
+      { method: 'POST', payload: '{"booking":2}' },
+      { method: 'PATCH', payload: '{"booking":3}' },
+    ] as const;
+    for (const { method, payload } of sent) {
+      const response = await app.inject({ method, url: '/api/v1/alpha/things', headers: { 'content-type': 'application/json' }, payload });
+      expect(response.statusCode).toBe(200);
+      expect(response.json().server).toBe('alpha-1');
+    }
+    expect(alpha1.received.map((seen) => [seen.method, Buffer.from(seen.body ?? '', 'base64').toString()])).toEqual(
+      sent.map(({ method, payload }) => [method, payload]),
+    );
   });
 
-  it('answers 503 when every replica refuses connections', async () => {
+  it('sends a POST on to the next replica when connecting times out, before any byte of it was written', async () => {
+    const silent = await startSilentServer();
+    try {
+      const upstreams = [silent.url.replace('http:', 'https:'), alpha1.url];
+      const { app } = await proxyGateway([{ service: 'alpha', prefix: '/api/v1/alpha', upstreams }], {}, { connectTimeoutMs: 100 });
+      const response = await app.inject({ method: 'POST', url: '/api/v1/alpha/things', headers: { 'content-type': 'text/plain' }, payload: 'book it' });
+      expect(response.statusCode).toBe(200);
+      expect(response.json().server).toBe('alpha-1');
+      expect(alpha1.received).toHaveLength(1);
+      // The silent replica got the first record of a TLS handshake, never the request.
+      expect(silent.received()[0]).toBe(0x16);
+      expect(silent.received().includes('POST')).toBe(false);
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it('does not send a POST to another replica once one received it and dropped the connection: 502', async () => {
+    const dropping = await startDroppingServer();
+    try {
+      const { app } = await proxyGateway([{ service: 'alpha', prefix: '/api/v1/alpha', upstreams: [dropping.url, alpha1.url] }]);
+      const response = await app.inject({ method: 'POST', url: '/api/v1/alpha/things', headers: { 'content-type': 'text/plain' }, payload: 'book it' });
+      expect(response.statusCode).toBe(502);
+      expect(response.headers['content-type']).toContain('application/problem+json');
+      expect(response.json().code).toBe('UPSTREAM_FAILED');
+      expect(dropping.accepted()).toBe(1);
+      expect(alpha1.received).toHaveLength(0);
+    } finally {
+      await dropping.close();
+    }
+  });
+
+  it('stops at the replica that dropped a POST, even after one that refused it: 502, not 503', async () => {
+    const dropping = await startDroppingServer();
+    try {
+      const dead = `http://127.0.0.1:${await closedPort()}`;
+      const { app } = await proxyGateway([{ service: 'alpha', prefix: '/api/v1/alpha', upstreams: [dead, dropping.url, alpha1.url] }]);
+      const response = await app.inject({ method: 'POST', url: '/api/v1/alpha/things', headers: { 'content-type': 'text/plain' }, payload: 'book it' });
+      expect(response.statusCode).toBe(502);
+      expect(response.json().code).toBe('UPSTREAM_FAILED');
+      expect(dropping.accepted()).toBe(1);
+      expect(alpha1.received).toHaveLength(0);
+    } finally {
+      await dropping.close();
+    }
+  });
+
+  it('answers 503 when every replica refuses connections, whatever the method', async () => {
     const upstreams = [`http://127.0.0.1:${await closedPort()}`, `http://127.0.0.1:${await closedPort()}`];
     const { app } = await proxyGateway([{ service: 'alpha', prefix: '/api/v1/alpha', upstreams }]);
-    const response = await app.inject({ url: '/api/v1/alpha/things' });
-    expect(response.statusCode).toBe(503);
-    expect(response.json()).toMatchObject({ code: 'SERVICE_UNAVAILABLE', detail: 'The alpha service is unavailable.' });
+    for (const method of ['GET', 'POST'] as const) {
+      const payload = method === 'POST' ? 'book it' : undefined;
+      const response = await app.inject({ method, url: '/api/v1/alpha/things', headers: { 'content-type': 'text/plain' }, payload });
+      expect(response.statusCode).toBe(503);
+      expect(response.headers['content-type']).toContain('application/problem+json');
+      expect(response.json()).toMatchObject({ code: 'SERVICE_UNAVAILABLE', detail: 'The alpha service is unavailable.' });
+    }
   });
 
   it('answers 502 when a replica drops the connection, after retrying a GET elsewhere', async () => {
@@ -259,6 +317,38 @@ describe('failures', () => {
     expect(response.statusCode).toBe(504);
     expect(response.json().code).toBe('UPSTREAM_TIMEOUT');
     expect(Date.now() - started).toBeLessThan(1500);
+  });
+});
+
+describe('neverConnected', () => {
+  const systemError = (code: string, syscall: string) => Object.assign(new Error(`${syscall} ${code}`), { code, syscall });
+
+  it('is true when every address tried refused the connection (happy eyeballs)', async () => {
+    const port = await closedPort();
+    const twoAddresses = (_host: string, _options: unknown, callback: (error: null, addresses: { address: string; family: number }[]) => void) =>
+      callback(null, [{ address: '127.0.0.1', family: 4 }, { address: '::1', family: 6 }]);
+    const pool = new Pool(`http://replica.test:${port}`, { connect: { lookup: twoAddresses, autoSelectFamily: true } });
+    try {
+      const error: unknown = await pool.request({ method: 'POST', path: '/', body: 'x' }).then(
+        () => undefined,
+        (rejected: unknown) => rejected,
+      );
+      expect(error).toBeInstanceOf(AggregateError);
+      expect(neverConnected(error)).toBe(true);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('tells connect-phase failures from a connection that broke after the request went out', () => {
+    expect(neverConnected(systemError('ECONNREFUSED', 'connect'))).toBe(true);
+    expect(neverConnected(systemError('EAI_AGAIN', 'getaddrinfo'))).toBe(true);
+    expect(neverConnected(new TypeError('fetch failed', { cause: systemError('ECONNREFUSED', 'connect') }))).toBe(true);
+    // An established connection can end with the code of an unreachable host.
+    expect(neverConnected(systemError('EHOSTUNREACH', 'read'))).toBe(false);
+    expect(neverConnected(systemError('ECONNRESET', 'read'))).toBe(false);
+    expect(neverConnected(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }))).toBe(false);
+    expect(neverConnected(new Error('no code'))).toBe(false);
   });
 });
 
@@ -293,3 +383,25 @@ describe('merged OpenAPI document', () => {
     }
   });
 });
+
+/** A TCP server that accepts connections and never answers: a TLS handshake with it never ends. */
+async function startSilentServer(): Promise<{ url: string; received: () => Buffer; close(): Promise<void> }> {
+  const chunks: Buffer[] = [];
+  const sockets = new Set<Socket>();
+  const server = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    received: () => Buffer.concat(chunks),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
