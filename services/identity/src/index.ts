@@ -55,6 +55,43 @@ export interface IdentityService extends ServiceModule {
 
 const migrationsDir = new URL('../migrations/', import.meta.url);
 
+/** Refresh tokens are deleted this long after they expire (see `deleteExpired`), hourly. */
+const refreshTokenRetentionMs = 7 * 24 * 3_600_000;
+const refreshTokenPruneIntervalMs = 3_600_000;
+
+/**
+ * Runs `work` right after `start()`, then `intervalMs` after each run ends, until `stop()`, which
+ * waits for a run in progress. `work` must not reject. The timer is unref'd: this alone keeps no
+ * process alive.
+ */
+function periodically(intervalMs: number, work: () => Promise<void>): { start(): void; stop(): Promise<void> } {
+  let started = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  function schedule(delayMs: number): void {
+    if (!started) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = undefined;
+      running = work().then(() => schedule(intervalMs));
+    }, delayMs);
+    timer.unref();
+  }
+  return {
+    start(): void {
+      if (started) return;
+      started = true;
+      schedule(0);
+    },
+    async stop(): Promise<void> {
+      started = false;
+      clearTimeout(timer);
+      timer = undefined;
+      await running;
+    },
+  };
+}
+
 /** The paths the gateway routes to identity; known without building the service. */
 export const identityPrefixes = ['/api/v1/auth', '/api/v1/users', '/.well-known/jwks.json'] as const;
 
@@ -70,11 +107,20 @@ export async function createIdentityService(deps: IdentityDeps): Promise<Identit
   const users = createUserRepository(tables);
   const relay = createOutboxRelay({ database, schema: options.schema, bus: deps.bus, logger });
   const outbox = createEventOutbox(options.schema, relay);
+  const refreshTokens = createRefreshTokenRepository(tables);
+  const tokenPruner = periodically(refreshTokenPruneIntervalMs, async () => {
+    try {
+      const deleted = await refreshTokens.deleteExpired(database.db, { retentionMs: refreshTokenRetentionMs, batchSize: 1000 });
+      if (deleted > 0) logger.info({ deleted }, 'expired refresh tokens deleted');
+    } catch (error) {
+      logger.error({ err: error }, 'could not delete expired refresh tokens; will retry');
+    }
+  });
 
   const auth = createAuthService({
     database,
     users,
-    refreshTokens: createRefreshTokenRepository(tables),
+    refreshTokens,
     limits: createAttemptLimits(deps.rateLimits, { login: options.loginLimits, registration: options.registrationLimit }),
     outbox,
     issueAccessToken: createAccessTokenIssuer({
@@ -107,9 +153,10 @@ export async function createIdentityService(deps: IdentityDeps): Promise<Identit
     },
     async start() {
       relay.start();
+      tokenPruner.start();
     },
     async stop() {
-      await relay.stop();
+      await Promise.all([relay.stop(), tokenPruner.stop()]);
     },
     createAdmin: (input) => auth.createAdmin(input),
   };

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '@timeslot/ports';
 import type { IdentityTables, RefreshTokenRow } from './tables';
 
@@ -49,6 +49,34 @@ export function createRefreshTokenRepository(tables: IdentityTables) {
         .where(and(inArray(refreshTokens.familyId, family), isNull(refreshTokens.revokedAt)))
         .returning({ id: refreshTokens.id });
       return rows.length;
+    },
+
+    /**
+     * Deletes the tokens whose `expires_at` lies more than `retentionMs` in the past (by the
+     * database's clock), `batchSize` per statement until one deletes fewer, so a large backlog is
+     * many short transactions; resolves with how many went.
+     *
+     * Only expiry counts, not revocation or use: a used row is what tells a replayed (stolen)
+     * token from an unknown one and revokes its family, even after the row itself expired, while
+     * later tokens of the family live on. Deleting it only ends that: a replay more than the
+     * retention after the token's expiry is refused as unknown (401 either way) and no longer
+     * revokes the family. No deleted row could ever have been accepted again.
+     */
+    async deleteExpired(db: Db, options: { retentionMs: number; batchSize: number }): Promise<number> {
+      const cutoff = sql`now() - make_interval(secs => ${options.retentionMs / 1000})`;
+      let deleted = 0;
+      for (;;) {
+        // `skip locked`: a row a refresh has locked, or another replica is deleting, waits for the next run.
+        const batch = db
+          .select({ id: refreshTokens.id })
+          .from(refreshTokens)
+          .where(lt(refreshTokens.expiresAt, cutoff))
+          .limit(options.batchSize)
+          .for('update', { skipLocked: true });
+        const rows = await db.delete(refreshTokens).where(inArray(refreshTokens.id, batch)).returning({ id: refreshTokens.id });
+        deleted += rows.length;
+        if (rows.length < options.batchSize) return deleted;
+      }
     },
   };
 }

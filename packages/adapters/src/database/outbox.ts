@@ -68,6 +68,17 @@ export interface OutboxRelayOptions {
   readonly batchSize?: number;
   /** Time between passes when nothing calls `notify()` (default 1000). */
   readonly pollIntervalMs?: number;
+  /**
+   * How long sent outbox rows and inbox rows are kept (default 7 days). Deleting an inbox row
+   * forgets that its event was handled: a redelivery of that event arriving later would be handled
+   * again. So this must exceed the broker's longest redelivery delay (RabbitMQ retries here are
+   * seconds to minutes; a message parked for longer than this and then replayed is handled twice).
+   */
+  readonly retentionMs?: number;
+  /** Time between prunes while started (default 1 hour); the first runs right after `start()`. */
+  readonly pruneIntervalMs?: number;
+  /** Rows deleted per statement when pruning (default 1000). */
+  readonly pruneBatchSize?: number;
   readonly logger?: { error(obj: object, msg: string): void };
 }
 
@@ -78,11 +89,17 @@ export interface OutboxRelay {
   notify(): void;
   /** Run passes until nothing is left to send; resolves with the rows sent, rejects if publishing fails. */
   flush(): Promise<number>;
-  /** Stop polling and wait for a running pass. */
+  /**
+   * Delete sent outbox rows and inbox rows older than the retention, now; resolves with the rows
+   * deleted from each. Runs on its own every `pruneIntervalMs` while started.
+   */
+  prune(): Promise<{ outbox: number; inbox: number }>;
+  /** Stop polling and pruning, and wait for a running pass and prune. */
   stop(): Promise<void>;
 }
 
 const MAX_BACKOFF_MS = 30_000;
+const HOUR_MS = 3_600_000;
 
 const stderrLogger = {
   error(obj: object, msg: string): void {
@@ -128,7 +145,11 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const batchSize = options.batchSize ?? 100;
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
   const logger = options.logger ?? stderrLogger;
+  const retentionMs = options.retentionMs ?? 7 * 24 * HOUR_MS;
+  const pruneIntervalMs = options.pruneIntervalMs ?? HOUR_MS;
+  const pruneBatchSize = options.pruneBatchSize ?? 1000;
   const outbox = table(schema, 'outbox');
+  const inbox = table(schema, 'inbox');
   const turn = turnFor(database, schema);
   const inTurn = <T>(fn: () => Promise<T>): Promise<T> => {
     const result = turn.last.then(fn, fn);
@@ -176,6 +197,61 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       sent += count;
       if (count < batchSize) return sent;
     }
+  }
+
+  /**
+   * Deletes in statements of `pruneBatchSize` rows until one deletes fewer, so a large backlog is
+   * many short transactions rather than one that holds its locks and WAL for minutes. `skip
+   * locked` lets replicas pruning at once share the rows instead of queueing on each other's.
+   */
+  async function deleteInBatches(statement: SQL): Promise<number> {
+    let deleted = 0;
+    for (;;) {
+      const rows = await executeRows(database.db, statement);
+      deleted += rows.length;
+      if (rows.length < pruneBatchSize) return deleted;
+    }
+  }
+
+  // The database's clock, like the sent_at and handled_at it is compared with.
+  const cutoff = sql`now() - make_interval(secs => ${retentionMs / 1000})`;
+
+  async function pruneOnce(): Promise<{ outbox: number; inbox: number }> {
+    // `sent_at < cutoff` is never true for an unsent row (null), so those are never deleted.
+    const sent = await deleteInBatches(
+      sql`delete from ${outbox} where id in (select id from ${outbox} where sent_at < ${cutoff} limit ${pruneBatchSize} for update skip locked) returning 1`,
+    );
+    // See `retentionMs`: a redelivery older than the retention would be handled again.
+    const handled = await deleteInBatches(
+      sql`delete from ${inbox} where (consumer, event_id) in (select consumer, event_id from ${inbox} where handled_at < ${cutoff} limit ${pruneBatchSize} for update skip locked) returning 1`,
+    );
+    return { outbox: sent, inbox: handled };
+  }
+
+  let pruning: Promise<void> = Promise.resolve();
+  let pruneTimer: NodeJS.Timeout | undefined;
+
+  function prune(): Promise<{ outbox: number; inbox: number }> {
+    const run = pruneOnce();
+    // Kept as one promise so stop() waits for every prune still running, called or scheduled.
+    pruning = Promise.all([pruning, run.catch(() => undefined)]).then(() => undefined);
+    return run;
+  }
+
+  function schedulePrune(delayMs: number): void {
+    if (!started) return;
+    clearTimeout(pruneTimer);
+    pruneTimer = setTimeout(() => {
+      pruneTimer = undefined;
+      void prune().then(
+        () => schedulePrune(pruneIntervalMs),
+        (error: unknown) => {
+          logger.error({ err: error, schema }, 'outbox relay could not prune old rows; will retry');
+          schedulePrune(pruneIntervalMs);
+        },
+      );
+    }, delayMs);
+    pruneTimer.unref();
   }
 
   let started = false;
@@ -228,18 +304,22 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       if (started) return;
       started = true;
       schedule(0);
+      schedulePrune(0);
     },
     notify(): void {
       // While backing off, a broker that just failed gets no extra traffic from each commit.
       if (failures === 0) schedule(0);
     },
     flush: drain,
+    prune,
     async stop(): Promise<void> {
       started = false;
       clearTimeout(timer);
       timer = undefined;
       dueAt = Infinity;
-      await ticking;
+      clearTimeout(pruneTimer);
+      pruneTimer = undefined;
+      await Promise.all([ticking, pruning]);
     },
   };
 }
@@ -248,7 +328,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
  * Runs `work` once per (consumer, event): the inbox row and the work's writes commit together, so
  * a redelivered event returns false without running `work`, and a crash or error inside `work`
  * leaves no inbox row (the next delivery tries again). Concurrent deliveries of one event
- * serialise on the inbox's primary key.
+ * serialise on the inbox's primary key. The relay prunes inbox rows older than its `retentionMs`:
+ * a redelivery arriving after that runs `work` again.
  */
 export async function handleOnce(
   database: Database,
