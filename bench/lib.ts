@@ -110,19 +110,7 @@ export async function paced(
   });
   await Promise.all(inFlight);
   await pool.close();
-  latencies.sort((a, b) => a - b);
-  const result: Result = {
-    scenario,
-    requestsPerSecond: Math.round(latencies.length / duration),
-    p50: percentile(latencies, 0.5),
-    p95: percentile(latencies, 0.95),
-    p99: percentile(latencies, 0.99),
-    errors,
-    non2xx,
-  };
-  results.push(result);
-  process.stderr.write(`${scenario}: ${result.requestsPerSecond} req/s, p50 ${result.p50} ms, p95 ${result.p95} ms, p99 ${result.p99} ms, non-2xx ${non2xx}, errors ${errors}\n`);
-  return result;
+  return record(scenario, 'req', latencies, { errors, non2xx });
 }
 
 export async function startHello(): Promise<string> {
@@ -183,6 +171,11 @@ export async function measureLoop(scenario: string, unit: string, concurrency: n
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
+  return record(scenario, unit, latencies);
+}
+
+/** Rate and percentiles of latencies (ms) gathered over the run's duration; printed and kept. */
+function record(scenario: string, unit: string, latencies: number[], failures?: { errors: number; non2xx: number }): Result {
   latencies.sort((a, b) => a - b);
   const result: Result = {
     scenario,
@@ -190,10 +183,11 @@ export async function measureLoop(scenario: string, unit: string, concurrency: n
     p50: percentile(latencies, 0.5),
     p95: percentile(latencies, 0.95),
     p99: percentile(latencies, 0.99),
-    errors: 0,
-    non2xx: 0,
+    errors: failures?.errors ?? 0,
+    non2xx: failures?.non2xx ?? 0,
   };
   results.push(result);
-  process.stderr.write(`${scenario}: ${result.requestsPerSecond} ${unit}/s, p50 ${result.p50} ms, p95 ${result.p95} ms, p99 ${result.p99} ms\n`);
+  const failed = failures === undefined ? '' : `, non-2xx ${failures.non2xx}, errors ${failures.errors}`;
+  process.stderr.write(`${scenario}: ${result.requestsPerSecond} ${unit}/s, p50 ${result.p50} ms, p95 ${result.p95} ms, p99 ${result.p99} ms${failed}\n`);
   return result;
 }
