@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DateTime } from 'luxon';
-import { createPostgresDatabase, loadMigrations, migrate, outboxMigration } from '@timeslot/adapters';
+import { createPostgresDatabase, loadMigrations, migrate, outboxMigrations } from '@timeslot/adapters';
 import { testServers, uniqueName } from '@timeslot/testing';
 import { cleanups, connections, distributedEnv, load, measureLoop, paced, start, type Result } from './lib';
 
@@ -125,7 +125,7 @@ async function rawInsertBaseline(): Promise<Result> {
     await database.query(`drop schema if exists ${schema} cascade`);
     await database.close();
   });
-  await migrate(database, { schema, migrations: [outboxMigration, ...(await loadMigrations(new URL('../services/scheduling/migrations/', import.meta.url)))] });
+  await migrate(database, { schema, migrations: [...outboxMigrations, ...(await loadMigrations(new URL('../services/scheduling/migrations/', import.meta.url)))] });
   const providerId = randomUUID();
   const serviceId = randomUUID();
   await database.query(`insert into ${schema}.providers (id, user_id, display_name, time_zone) values ($1, $2, 'Raw', 'UTC')`, [providerId, randomUUID()]);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { testServers, uniqueName } from '@timeslot/testing';
 import type { Database, EventBus } from '@timeslot/ports';
-import { createMemoryEventBus, createOutboxRelay, createPgliteDatabase, createPostgresDatabase, migrate, outboxMigration } from '../src/index';
+import { createMemoryEventBus, createOutboxRelay, createPgliteDatabase, createPostgresDatabase, migrate, outboxMigrations } from '../src/index';
 
 type Make = () => Promise<Database>;
 
@@ -38,7 +38,7 @@ function retentionSuite(name: string, make: Make): void {
     async function freshSchema(): Promise<string> {
       const schema = uniqueName('retention');
       schemas.push(schema);
-      await migrate(database, { schema, migrations: [outboxMigration] });
+      await migrate(database, { schema, migrations: [...outboxMigrations] });
       return schema;
     }
 
@@ -166,7 +166,7 @@ describe('outbox relay stop() on PostgreSQL', () => {
     const schema = uniqueName('retention_stop');
     let release = (): void => undefined;
     try {
-      await migrate(admin, { schema, migrations: [outboxMigration] });
+      await migrate(admin, { schema, migrations: [...outboxMigrations] });
       await admin.query(`insert into "${schema}".inbox (consumer, event_id, handled_at) values ('emails', $1, now() - interval '8 days')`, [randomUUID()]);
       let locked = (): void => undefined;
       const isLocked = new Promise<void>((resolve) => (locked = resolve));

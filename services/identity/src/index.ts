@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { JWTVerifyGetKey } from 'jose';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { createOutboxRelay, loadMigrations, migrate, outboxMigration } from '@timeslot/adapters';
+import { createOutboxRelay, loadMigrations, migrate, outboxMigrations } from '@timeslot/adapters';
 import type { Logger, ServiceModule } from '@timeslot/kernel';
 import type { Cache, Database, EventBus, RateLimitStore } from '@timeslot/ports';
 import { createAttemptLimits } from './attempt-limits';
@@ -148,7 +148,7 @@ export async function createIdentityService(deps: IdentityDeps): Promise<Identit
     routes,
     keyResolver: localKeyResolver(options.signingKeys),
     async migrate() {
-      const migrations = [outboxMigration, ...(await loadMigrations(migrationsDir))];
+      const migrations = [...outboxMigrations, ...(await loadMigrations(migrationsDir))];
       await migrate(database, { schema: options.schema, migrations });
     },
     async start() {

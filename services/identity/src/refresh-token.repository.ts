@@ -56,11 +56,11 @@ export function createRefreshTokenRepository(tables: IdentityTables) {
      * database's clock), `batchSize` per statement until one deletes fewer, so a large backlog is
      * many short transactions; resolves with how many went.
      *
-     * Only expiry counts, not revocation or use: a used row is what tells a replayed (stolen)
-     * token from an unknown one and revokes its family, even after the row itself expired, while
-     * later tokens of the family live on. Deleting it only ends that: a replay more than the
-     * retention after the token's expiry is refused as unknown (401 either way) and no longer
-     * revokes the family. No deleted row could ever have been accepted again.
+     * Only expiry counts, not revocation or use, and only once the whole family is past it: a used
+     * row is what tells a replayed (stolen) token from an unknown one and revokes its family, even
+     * after the row itself expired, while later tokens of the family live on. So a family's rows
+     * stay while any of its tokens could still be presented; once all expired more than the
+     * retention ago, a replay is refused as unknown (401 either way) and nothing is left to revoke.
      */
     async deleteExpired(db: Db, options: { retentionMs: number; batchSize: number }): Promise<number> {
       const cutoff = sql`now() - make_interval(secs => ${options.retentionMs / 1000})`;
@@ -70,7 +70,13 @@ export function createRefreshTokenRepository(tables: IdentityTables) {
         const batch = db
           .select({ id: refreshTokens.id })
           .from(refreshTokens)
-          .where(lt(refreshTokens.expiresAt, cutoff))
+          .where(
+            and(
+              lt(refreshTokens.expiresAt, cutoff),
+              // The outer row's family: no member of it expires later than the cutoff.
+              sql`not exists (select 1 from ${refreshTokens} as member where member.family_id = ${refreshTokens.familyId} and member.expires_at >= ${cutoff})`,
+            ),
+          )
           .limit(options.batchSize)
           .for('update', { skipLocked: true });
         const rows = await db.delete(refreshTokens).where(inArray(refreshTokens.id, batch)).returning({ id: refreshTokens.id });

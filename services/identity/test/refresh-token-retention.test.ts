@@ -60,6 +60,11 @@ function retentionSuite(name: string, make: () => Promise<Database>): void {
       const rotated = await registered(h.app);
       await refresh(h.app, rotated.refreshToken);
       await backdate(schema, rotated, 'expires_at', '6 days', 'used_at is not null');
+      // Rotated, the used token long expired but its successor live: the family keeps both rows,
+      // so a replay of the old token still revokes the family.
+      const stolen = await registered(h.app);
+      await refresh(h.app, stolen.refreshToken);
+      await backdate(schema, stolen, 'expires_at', '30 days', 'used_at is not null');
       // Revoked long ago but not expired: kept until it expires.
       const revoked = await registered(h.app);
       await logout(h.app, revoked.refreshToken);
@@ -69,13 +74,15 @@ function retentionSuite(name: string, make: () => Promise<Database>): void {
       const repository = createRefreshTokenRepository(identityTables(schema));
       expect(await repository.deleteExpired(database.db, { retentionMs: week, batchSize: 2 })).toBe(3);
 
-      expect(await Promise.all([expired, revokedAndExpired, longExpired, rotated, revoked, live].map((user) => tokensOf(schema, user)))).toEqual([
-        0, 0, 0, 2, 1, 1,
+      expect(await Promise.all([expired, revokedAndExpired, longExpired, rotated, stolen, revoked, live].map((user) => tokensOf(schema, user)))).toEqual([
+        0, 0, 0, 2, 2, 1, 1,
       ]);
       expect(await repository.deleteExpired(database.db, { retentionMs: week, batchSize: 2 })).toBe(0);
       const replay = await refresh(h.app, rotated.refreshToken);
       expect(replay.statusCode).toBe(401);
       expect(replay.json().code).toBe('REFRESH_TOKEN_REUSED');
+      const stolenReplay = await refresh(h.app, stolen.refreshToken);
+      expect(stolenReplay.json().code).toBe('REFRESH_TOKEN_REUSED');
       expect((await refresh(h.app, live.refreshToken)).statusCode).toBe(200);
     });
 

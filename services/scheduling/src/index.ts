@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { createEventOutbox, createOutboxRelay, loadMigrations, migrate, outboxMigration } from '@timeslot/adapters';
+import { createEventOutbox, createOutboxRelay, loadMigrations, migrate, outboxMigrations } from '@timeslot/adapters';
 import type { Logger, ServiceModule } from '@timeslot/kernel';
 import type { Cache, Database, EventBus, JobQueue, JobWorker } from '@timeslot/ports';
 import { startBookingWorkers } from './bookings/booking.jobs';
@@ -69,7 +69,7 @@ export async function createSchedulingService(deps: SchedulingDeps): Promise<Sch
     routes,
     context,
     async migrate() {
-      await migrate(deps.database, { schema: options.schema, migrations: [outboxMigration, ...(await loadMigrations(migrationsDir))] });
+      await migrate(deps.database, { schema: options.schema, migrations: [...outboxMigrations, ...(await loadMigrations(migrationsDir))] });
     },
     async start() {
       relay.start();

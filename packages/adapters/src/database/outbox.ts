@@ -30,8 +30,23 @@ create table inbox (
 );
 `;
 
-/** List it first among a service's migrations: `[outboxMigration, ...await loadMigrations(dir)]`. */
+/** The tables alone; services list `outboxMigrations`, which include it. */
 export const outboxMigration: Migration = { id: '0000_outbox', sql: outboxMigrationSql };
+
+/**
+ * Indexes for the relay's prune (see `retentionMs`): without them each batch of the hourly delete
+ * scans the table from the start, past the dead rows the previous batches left.
+ */
+export const outboxRetentionMigration: Migration = {
+  id: '0000_outbox_retention',
+  sql: `
+create index outbox_sent_idx on outbox (sent_at) where sent_at is not null;
+create index inbox_handled_idx on inbox (handled_at);
+`,
+};
+
+/** List them first among a service's migrations: `[...outboxMigrations, ...await loadMigrations(dir)]`. */
+export const outboxMigrations: readonly Migration[] = [outboxMigration, outboxRetentionMigration];
 
 function table(schema: string, name: 'outbox' | 'inbox'): SQL {
   return sql`${sql.identifier(schema)}.${sql.identifier(name)}`;
