@@ -8,6 +8,16 @@ export interface HttpMetrics {
 }
 
 /**
+ * The counter `name` of `registry`, created on first use: routes and plugins registered more than
+ * once on one app (tests build several) share it instead of failing on a duplicate name.
+ */
+export function registeredCounter<L extends string>(registry: Registry, name: string, help: string, labelNames: readonly L[] = []): Counter<L> {
+  const existing = registry.getSingleMetric(name);
+  if (existing instanceof Counter) return existing;
+  return new Counter({ name, help, labelNames, registers: [registry] });
+}
+
+/**
  * One registry per process (or per server in tests). Routes are labelled by their template
  * (`/api/v1/users/:id`), never the raw URL, so label cardinality stays bounded.
  */

@@ -1,8 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Counter } from 'prom-client';
 import { Pool, type Dispatcher } from 'undici';
-import { commonErrors, type App, type Logger } from '@timeslot/kernel';
+import { commonErrors, registeredCounter, type App, type Logger } from '@timeslot/kernel';
 import { requestIdHeader } from '@timeslot/ports';
 import { gatewayErrors } from './errors';
 import { serveMergedOpenApi } from './openapi';
@@ -157,14 +156,10 @@ export async function registerProxy(app: App, options: RegisterProxyOptions): Pr
   });
 
   const registry = app.metrics.registry;
-  const failures =
-    (registry.getSingleMetric('gateway_upstream_failures_total') as Counter<'service' | 'kind'> | undefined) ??
-    new Counter({
-      name: 'gateway_upstream_failures_total',
-      help: 'Upstream attempts that failed, by kind (unreachable, broken, timeout, other)',
-      labelNames: ['service', 'kind'],
-      registers: [registry],
-    });
+  const failures = registeredCounter(registry, 'gateway_upstream_failures_total', 'Upstream attempts that failed, by kind (unreachable, broken, timeout, other)', [
+    'service',
+    'kind',
+  ]);
 
   async function forward(request: FastifyRequest, reply: FastifyReply, group: UpstreamGroup): Promise<FastifyReply> {
     const headers = filterHeaders(request.headers, requestOnlyDropped);

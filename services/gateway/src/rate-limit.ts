@@ -1,7 +1,7 @@
 import { isIPv6 } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Counter, type Registry } from 'prom-client';
-import { commonErrors, type Logger } from '@timeslot/kernel';
+import type { Registry } from 'prom-client';
+import { commonErrors, registeredCounter, type Logger } from '@timeslot/kernel';
 import type { RateLimitDecision, RateLimitStore } from '@timeslot/ports';
 import { defaultRateLimits, type GatewayRateLimits, type RateLimitRule } from './options';
 
@@ -54,12 +54,6 @@ function tighter(a: RateLimitDecision | undefined, b: RateLimitDecision | undefi
   return a.resetMs >= b.resetMs ? a : b;
 }
 
-function counter(registry: Registry, name: string, help: string, labelNames: string[] = []): Counter {
-  const existing = registry.getSingleMetric(name);
-  if (existing instanceof Counter) return existing;
-  return new Counter({ name, help, labelNames, registers: [registry] });
-}
-
 export interface RateLimiter {
   /** onRequest hook placed before token verification: per IP, and per IP on credential routes. */
   readonly beforeAuth: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
@@ -88,12 +82,12 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     if (!(rule.max >= 1 && rule.windowMs >= 1)) throw new Error(`Rate limit "${name}" needs max >= 1 and windowMs >= 1.`);
   }
 
-  const storeFailures = counter(
+  const storeFailures = registeredCounter(
     options.registry,
     'gateway_rate_limit_store_failures_total',
     'Rate-limit store calls that failed or timed out (the request was let through)',
   );
-  const refusals = counter(options.registry, 'gateway_rate_limited_total', 'Requests refused by a rate limit', ['limit']);
+  const refusals = registeredCounter(options.registry, 'gateway_rate_limited_total', 'Requests refused by a rate limit', ['limit']);
   const applied = new WeakMap<FastifyRequest, RateLimitDecision>();
   let lastFailureLogAt = -Infinity;
   let failuresSinceLog = 0;

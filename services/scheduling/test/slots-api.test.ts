@@ -241,6 +241,25 @@ describe('GET /api/v1/providers/:id/slots', () => {
       h.inject({ method: 'GET', url: slotsUrl(providerId, { serviceId, ...range }), headers, ...(token === undefined ? {} : { token }) });
     const startsOf = (body: string) => (JSON.parse(body) as { slots: SlotBody[] }).slots.map((slot) => slot.start.slice(11, 16));
 
+    /** scheduling_slot_pages_total by source, from /metrics. */
+    async function pageCounts(): Promise<Record<string, number>> {
+      const text = (await h.inject({ method: 'GET', url: '/metrics' })).body;
+      const counts: Record<string, number> = {};
+      for (const match of text.matchAll(/^scheduling_slot_pages_total\{[^}]*source="(\w+)"[^}]*\} (\d+)$/gm)) counts[match[1]!] = Number(match[2]);
+      return counts;
+    }
+
+    it('counts pages served from the cache and computed, on /metrics', async () => {
+      const { provider, service } = await h.bookableProvider({ availability: mondayOnly('09:00', '10:00') });
+      const before = await pageCounts();
+      await get(provider.id, service.id);
+      await get(provider.id, service.id);
+      await Promise.all([get(provider.id, service.id, {}, client.token), get(provider.id, service.id)]);
+      const after = await pageCounts();
+      expect((after.miss ?? 0) - (before.miss ?? 0)).toBe(1);
+      expect((after.hit ?? 0) - (before.hit ?? 0)).toBe(3);
+    });
+
     it('answers a repeat with the same ETag, 304 for If-None-Match, and a new page after each booking change', async () => {
       const { provider, service } = await h.bookableProvider({ service: { durationMinutes: 60, slotIntervalMinutes: 60 }, availability: mondayOnly('09:00', '12:00') });
       const first = await get(provider.id, service.id);

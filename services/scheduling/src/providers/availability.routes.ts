@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { z } from 'zod';
-import { requireIdentity, type App } from '@timeslot/kernel';
+import { registeredCounter, requireIdentity, type App } from '@timeslot/kernel';
 import { availabilityBody, availabilitySchema, slotsQuery, slotsResponseSchema } from './availability.schemas';
 import type { AvailabilityService } from './availability.service';
 import { readProblems, writeProblems } from './problem.schema';
@@ -12,6 +12,13 @@ const security = [{ bearerAuth: [] }];
 
 /** Availability (weekly rules, overrides, blocked periods) and the free slots computed from it. */
 export function registerAvailabilityRoutes(app: App, availability: AvailabilityService, slots: SlotsService): void {
+  const pages = registeredCounter(
+    app.metrics.registry,
+    'scheduling_slot_pages_total',
+    'Slot pages served, by where they came from: the page cache (hit), computed (miss), or a computation already running (shared)',
+    ['source'],
+  );
+
   app.get(
     '/api/v1/providers/:id/availability',
     {
@@ -54,7 +61,8 @@ export function registerAvailabilityRoutes(app: App, availability: AvailabilityS
       },
     },
     async (request, reply) => {
-      const page = await slots.list(request.identity, request.params.id, request.query);
+      const { page, source } = await slots.list(request.identity, request.params.id, request.query);
+      pages.inc({ source });
       // A month of slots is tens of kilobytes of JSON and about a tenth of that gzipped: clients
       // that accept gzip get the compressed bytes, made once per cached page.
       const gzip = acceptsGzip(request.headers['accept-encoding']);

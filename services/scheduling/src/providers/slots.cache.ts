@@ -27,10 +27,13 @@ export interface SlotCache<Page> {
   /**
    * The page under `key`, computed by `load` when missing or stale (`now` ≥ its `expiresAt`).
    * Concurrent misses of one key in this process share one load. `load` may throw, or return a
-   * page already stale (`expiresAt` ≤ `now`), to answer without keeping anything.
+   * page already stale (`expiresAt` ≤ `now`), to answer without keeping anything. `source` says
+   * how it was found: kept, loaded by this call, or shared with a load already running.
    */
-  page(key: string, now: number, load: () => Promise<CachedPage<Page>>): Promise<CachedPage<Page>>;
+  page(key: string, now: number, load: () => Promise<CachedPage<Page>>): Promise<{ page: CachedPage<Page>; source: PageSource }>;
 }
+
+export type PageSource = 'hit' | 'miss' | 'shared';
 
 export interface CachedPage<Page> {
   /** What the reader needs besides the body (e.g. what a permission check reads). */
@@ -82,23 +85,22 @@ export function createSlotCache<Page extends object>(options: SlotCacheOptions):
 
     async page(key, now, load) {
       const hit = pages.get(key);
-      if (hit !== undefined && now < hit.expiresAt) return hit;
-      let pending = loading.get(key);
-      if (pending === undefined) {
-        pending = load().then(
-          (page) => {
-            loading.delete(key);
-            if (page.expiresAt > now) pages.set(key, page);
-            return page;
-          },
-          (error: unknown) => {
-            loading.delete(key);
-            throw error;
-          },
-        );
-        loading.set(key, pending);
-      }
-      return pending;
+      if (hit !== undefined && now < hit.expiresAt) return { page: hit, source: 'hit' };
+      const running = loading.get(key);
+      if (running !== undefined) return { page: await running, source: 'shared' };
+      const pending = load().then(
+        (page) => {
+          loading.delete(key);
+          if (page.expiresAt > now) pages.set(key, page);
+          return page;
+        },
+        (error: unknown) => {
+          loading.delete(key);
+          throw error;
+        },
+      );
+      loading.set(key, pending);
+      return { page: await pending, source: 'miss' };
     },
   };
 }

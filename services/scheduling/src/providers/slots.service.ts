@@ -9,7 +9,7 @@ import { providerErrors } from './provider.errors';
 import { canManage, canSee, type Viewer } from './provider.model';
 import type { Provider } from './provider.schemas';
 import type { ProviderService } from './provider.service';
-import { entityTag, type CachedPage } from './slots.cache';
+import { entityTag, type CachedPage, type PageSource } from './slots.cache';
 import type { SlotsRepository } from './slots.repository';
 
 export const maxSlotRangeDays = 31;
@@ -94,7 +94,7 @@ export function createSlotsService(ctx: SchedulingContext, deps: SlotsServiceDep
   }
 
   return {
-    async list(viewer: Viewer, providerId: string, query: SlotsQuery): Promise<SlotsPage> {
+    async list(viewer: Viewer, providerId: string, query: SlotsQuery): Promise<{ page: SlotsPage; source: PageSource }> {
       const from = Date.parse(query.from);
       const to = Date.parse(query.to);
       if (to - from > maxSlotRangeDays * DAY_MS) throw providerErrors.rangeTooLong(maxSlotRangeDays);
@@ -102,9 +102,9 @@ export function createSlotsService(ctx: SchedulingContext, deps: SlotsServiceDep
       const version = await ctx.slotCache.version(providerId);
       const now = ctx.options.now().getTime();
       const key = `${providerId}|${version}|${query.serviceId}|${from}|${to}|${query.timeZone ?? ''}`;
-      const page = await ctx.slotCache.page(key, now, () => compute(providerId, query, from, to, now));
-      authorize(viewer, page.meta);
-      return page;
+      const found = await ctx.slotCache.page(key, now, () => compute(providerId, query, from, to, now));
+      authorize(viewer, found.page.meta);
+      return found;
     },
   };
 }
