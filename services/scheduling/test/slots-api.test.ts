@@ -260,6 +260,18 @@ describe('GET /api/v1/providers/:id/slots', () => {
       expect((after.hit ?? 0) - (before.hit ?? 0)).toBe(3);
     });
 
+    it('computes a page once for a burst of first reads, even with no version yet', async () => {
+      const { provider, service } = await h.bookableProvider({ availability: mondayOnly('09:00', '10:00') });
+      // As for a provider nobody has read or changed yet, or whose version the cache evicted.
+      await h.cache.delete(`scheduling:slots-version:${provider.id}`);
+      const before = await pageCounts();
+      const pages = await Promise.all(Array.from({ length: 5 }, () => get(provider.id, service.id)));
+      expect(new Set(pages.map((page) => page.headers.etag)).size).toBe(1);
+      const after = await pageCounts();
+      expect((after.miss ?? 0) - (before.miss ?? 0)).toBe(1);
+      expect((after.shared ?? 0) - (before.shared ?? 0)).toBe(4);
+    });
+
     it('answers a repeat with the same ETag, 304 for If-None-Match, and a new page after each booking change', async () => {
       const { provider, service } = await h.bookableProvider({ service: { durationMinutes: 60, slotIntervalMinutes: 60 }, availability: mondayOnly('09:00', '12:00') });
       const first = await get(provider.id, service.id);

@@ -69,14 +69,24 @@ export function createSlotCache<Page extends object>(options: SlotCacheOptions):
     sizeCalculation: (page) => page.body.length + 1024,
   });
   const loading = new Map<string, Promise<CachedPage<Page>>>();
+  const creating = new Map<string, Promise<string>>();
 
   return {
     async version(providerId) {
       const current = await cache.get<string>(versionKey(providerId));
       if (current !== undefined) return current;
-      const fresh = randomUUID();
-      await cache.set(versionKey(providerId), fresh, versionTtlMs);
-      return fresh;
+      // One new token per provider at a time in this process: a burst of first reads would
+      // otherwise each set its own, file the same page under each, and compute it once per reader.
+      let pending = creating.get(providerId);
+      if (pending === undefined) {
+        pending = (async () => {
+          const fresh = randomUUID();
+          await cache.set(versionKey(providerId), fresh, versionTtlMs);
+          return fresh;
+        })().finally(() => creating.delete(providerId));
+        creating.set(providerId, pending);
+      }
+      return pending;
     },
 
     async changed(providerId) {
