@@ -1,10 +1,10 @@
 import { LRUCache } from 'lru-cache';
 import { DateTime } from 'luxon';
 import type { Db } from '@timeslot/ports';
-import { cacheKeys, type SchedulingContext } from '../context';
+import type { SchedulingContext } from '../context';
 import { providerErrors } from '../providers/provider.errors';
 import { createAvailabilityRepository } from '../providers/availability.repository';
-import { toAvailability, type StoredAvailability } from '../providers/provider.model';
+import { createAvailabilityService, type AvailabilityService } from '../providers/availability.service';
 import { createSlotsRepository } from '../providers/slots.repository';
 import { computeSlots, type Slot, type SlotInput } from '../slots/compute';
 import { createOfferingRepository } from '../providers/offering.repository';
@@ -25,9 +25,11 @@ export interface BookingTarget {
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 
+/** The providers part's cached reads, shared with slot listing (same keys, same invalidation). */
 interface Lookups {
   readonly providers: ProviderService;
   readonly offerings: OfferingService;
+  readonly availability: AvailabilityService;
   /** Service id → provider id. A service never changes provider, so this needs no invalidation. */
   readonly owners: LRUCache<string, string>;
 }
@@ -38,7 +40,12 @@ function lookups(ctx: SchedulingContext): Lookups {
   let found = lookupsByContext.get(ctx);
   if (found === undefined) {
     const providers = createProviderService(ctx, createProviderRepository(ctx.tables));
-    found = { providers, offerings: createOfferingService(ctx, providers, createOfferingRepository(ctx.tables)), owners: new LRUCache({ max: 100_000 }) };
+    found = {
+      providers,
+      offerings: createOfferingService(ctx, providers, createOfferingRepository(ctx.tables)),
+      availability: createAvailabilityService(ctx, providers, createAvailabilityRepository(ctx.tables)),
+      owners: new LRUCache({ max: 100_000 }),
+    };
     lookupsByContext.set(ctx, found);
   }
   return found;
@@ -65,15 +72,8 @@ export async function loadTarget(ctx: SchedulingContext, serviceId: string): Pro
   return { service, provider };
 }
 
-/** The same cache entry (key and shape) the providers part fills and invalidates. */
-async function availability(ctx: SchedulingContext, providerId: string): Promise<StoredAvailability> {
-  return ctx.cache.getOrLoad(cacheKeys.availability(providerId), ctx.options.cacheTtlMs, async () =>
-    toAvailability(await createAvailabilityRepository(ctx.tables).load(ctx.database.db, providerId)),
-  );
-}
-
 async function slotInput(ctx: SchedulingContext, target: BookingTarget, fromMs: number, toMs: number): Promise<SlotInput> {
-  const stored = await availability(ctx, target.provider.id);
+  const stored = await lookups(ctx).availability.stored(target.provider.id);
   const { service } = target;
   return {
     providerTimeZone: target.provider.timeZone,
