@@ -1,3 +1,4 @@
 export * from './servers';
 export * from './processes';
 export * from './redis';
+export * from './problems';

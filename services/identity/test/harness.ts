@@ -138,7 +138,4 @@ export interface ProblemBody {
   errors?: Array<{ path: string; message: string }>;
 }
 
-/** The field paths of a VALIDATION_FAILED problem. */
-export function fieldPaths(response: { json<T>(): T }): string[] {
-  return (response.json<ProblemBody>().errors ?? []).map((e) => e.path);
-}
+export { fieldPaths } from '@timeslot/testing';

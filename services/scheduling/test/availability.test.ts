@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fieldPaths } from '@timeslot/testing';
 import { createSchedulingHarness, type ProviderBody, type SchedulingHarness, type TestUser } from './harness';
 
 let h: SchedulingHarness;
@@ -31,9 +32,6 @@ interface AvailabilityBody {
   blocked: Array<{ id: string; start: string; end: string; reason: string }>;
 }
 
-function fieldPaths(response: { json<T>(): T }): string[] {
-  return (response.json<{ errors?: Array<{ path: string }> }>().errors ?? []).map((e) => e.path);
-}
 
 async function rowCounts(providerId: string): Promise<number[]> {
   const counts: number[] = [];

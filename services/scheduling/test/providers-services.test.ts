@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fieldPaths } from '@timeslot/testing';
 import { createSchedulingHarness, type ProviderBody, type SchedulingHarness, type ServiceBody, type TestUser } from './harness';
 
 let h: SchedulingHarness;
@@ -30,9 +31,6 @@ async function countServices(): Promise<number> {
   return Number(rows[0]?.count);
 }
 
-function fieldPaths(response: { json<T>(): T }): string[] {
-  return (response.json<{ errors?: Array<{ path: string }> }>().errors ?? []).map((e) => e.path);
-}
 
 describe('POST /api/v1/providers/:id/services', () => {
   it('creates a service with defaults for everything but name and duration', async () => {

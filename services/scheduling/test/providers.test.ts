@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fieldPaths } from '@timeslot/testing';
 import { createSchedulingHarness, type ProviderBody, type SchedulingHarness, type TestUser } from './harness';
 
 let h: SchedulingHarness;
@@ -20,9 +21,6 @@ async function countProviders(): Promise<number> {
   return Number(rows[0]?.count);
 }
 
-function fieldPaths(response: { json<T>(): T }): string[] {
-  return (response.json<{ errors?: Array<{ path: string }> }>().errors ?? []).map((e) => e.path);
-}
 
 describe('POST /api/v1/providers', () => {
   it('creates the profile of a provider account, with canonical zone and defaults', async () => {
