@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryCache, createMemoryEventBus, createMemoryJobQueue, createPostgresDatabase } from '@timeslot/adapters';
-import { createHttpServer, createLogger, createTokenVerifier, installAuth, type App } from '@timeslot/kernel';
-import type { Cache, Database, EventBus, JobQueue, Role } from '@timeslot/ports';
-import { testServers, uniqueName } from '@timeslot/testing';
-import { createSchedulingService, type SchedulingService } from '../src/index';
+import { createMemoryJobQueue } from '@timeslot/adapters';
+import type { App } from '@timeslot/kernel';
+import type { Database, JobQueue } from '@timeslot/ports';
+import { uniqueName } from '@timeslot/testing';
+import { createTestIssuer, startReplica, type Replica, type TestIssuer } from './replicas';
 
 /*
  * Two scheduling replicas (two services, two pg pools, one PostgreSQL schema) and hundreds of
@@ -14,47 +13,8 @@ import { createSchedulingService, type SchedulingService } from '../src/index';
  */
 
 const schema = uniqueName('scheduling_race');
-const issuer = 'https://identity.race.test';
-const audience = 'timeslot-race';
-
-interface Replica {
-  readonly app: App;
-  readonly service: SchedulingService;
-  readonly database: Database;
-  readonly cache: Cache;
-  readonly bus: EventBus;
-  readonly jobs: JobQueue;
-}
-
-let privateKey: CryptoKey;
-const replicas: Replica[] = [];
-
-async function token(role: Role, userId = randomUUID()): Promise<string> {
-  return new SignJWT({ role })
-    .setProtectedHeader({ alg: 'EdDSA' })
-    .setSubject(userId)
-    .setJti(randomUUID())
-    .setIssuer(issuer)
-    .setAudience(audience)
-    .setIssuedAt()
-    .setExpirationTime('10m')
-    .sign(privateKey);
-}
-
-async function replica(publicKey: CryptoKey, name: string): Promise<Replica> {
-  const logger = createLogger({ level: 'silent' });
-  const database = await createPostgresDatabase({ url: testServers.postgres, poolSize: 10, applicationName: `${schema}_${name}` });
-  const cache = createMemoryCache();
-  const bus = createMemoryEventBus();
-  const jobs = createMemoryJobQueue();
-  const service = await createSchedulingService({ database, cache, bus, jobs, logger, options: { schema } });
-  await service.migrate();
-  const app = await createHttpServer({ service: `scheduling-${name}`, logger });
-  installAuth(app, createTokenVerifier({ issuer, audience, keys: async () => publicKey }));
-  await app.register(service.routes);
-  await app.ready();
-  return { app, service, database, cache, bus, jobs };
-}
+let issuer: TestIssuer;
+const replicas: Replica<JobQueue>[] = [];
 
 async function addService(app: App, owner: string, providerId: string, service: Record<string, unknown>): Promise<string> {
   const created = await app.inject({
@@ -69,7 +29,7 @@ async function addService(app: App, owner: string, providerId: string, service: 
 
 /** A published provider with one service, open around the clock (UTC), through the API. */
 async function bookableService(app: App, service: Record<string, unknown>): Promise<{ owner: string; providerId: string; serviceId: string }> {
-  const owner = await token('provider');
+  const owner = await issuer.token('provider');
   const auth = { authorization: `Bearer ${owner}` };
   const provider = await app.inject({
     method: 'POST',
@@ -93,7 +53,7 @@ async function bookableService(app: App, service: Record<string, unknown>): Prom
 
 /** `count` different clients book `start` at once, alternating between the two replicas. */
 async function race(serviceId: string, start: string, count: number) {
-  const tokens = await Promise.all(Array.from({ length: count }, () => token('client')));
+  const tokens = await Promise.all(Array.from({ length: count }, () => issuer.token('client')));
   const responses = await Promise.all(
     tokens.map((bearer, index) =>
       replicas[index % replicas.length]!.app.inject({
@@ -128,10 +88,11 @@ function slotStart(hoursAhead: number): string {
 }
 
 beforeAll(async () => {
-  const keys = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
-  privateKey = keys.privateKey;
+  issuer = await createTestIssuer('https://identity.race.test', 'timeslot-race');
   // Both migrate at once, as replicas starting together do.
-  replicas.push(...(await Promise.all([replica(keys.publicKey, 'a'), replica(keys.publicKey, 'b')])));
+  replicas.push(
+    ...(await Promise.all(['a', 'b'].map((name) => startReplica({ name, issuer, jobs: createMemoryJobQueue(), poolSize: 10, options: { schema } })))),
+  );
 });
 
 afterAll(async () => {
@@ -189,7 +150,7 @@ describe('booking race on PostgreSQL with two replicas', () => {
   it('answers concurrent retries with one Idempotency-Key with one booking, replayed to all', async () => {
     const { serviceId } = await bookableService(replicas[0]!.app, {});
     const clientId = randomUUID();
-    const bearer = await token('client', clientId);
+    const bearer = await issuer.token('client', clientId);
     const start = slotStart(9);
     const responses = await Promise.all(
       Array.from({ length: 20 }, (_, index) =>
@@ -212,7 +173,7 @@ describe('booking race on PostgreSQL with two replicas', () => {
     const target = slotStart(30);
     const booked = await Promise.all(
       Array.from({ length: 20 }, async (_, index) => {
-        const bearer = await token('client');
+        const bearer = await issuer.token('client');
         const start = slotStart(31 + index);
         const response = await replicas[0]!.app.inject({
           method: 'POST',

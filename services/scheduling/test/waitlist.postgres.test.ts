@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBullMqJobQueue, createMemoryCache, createMemoryEventBus, createPostgresDatabase, type BullMqJobQueue } from '@timeslot/adapters';
-import { createHttpServer, createLogger, createTokenVerifier, installAuth, type App } from '@timeslot/kernel';
-import type { Database, EventBus, Cache, Role } from '@timeslot/ports';
+import { createBullMqJobQueue, type BullMqJobQueue } from '@timeslot/adapters';
+import type { Role } from '@timeslot/ports';
 import { testServers, uniqueName } from '@timeslot/testing';
 import { holdQueue } from '../src/bookings/booking.queues';
 import { expireHold } from '../src/bookings/booking.transitions';
 import { processWaitlistJob } from '../src/waitlist/waitlist.service';
-import { createSchedulingService, type SchedulingService } from '../src/index';
+import { createTestIssuer, startReplica, type Replica, type TestIssuer } from './replicas';
 
 /*
  * The waitlist served by two replicas at once: two processes' worth of services, pg pools and
@@ -19,53 +17,17 @@ import { createSchedulingService, type SchedulingService } from '../src/index';
 
 const schema = uniqueName('scheduling_waitlist');
 const prefix = uniqueName('test-scheduling-jobs');
-const issuer = 'https://identity.waitlist.test';
-const audience = 'timeslot-waitlist';
 const quiet = { warn: () => undefined };
 
-interface Replica {
-  readonly app: App;
-  readonly service: SchedulingService;
-  readonly database: Database;
-  readonly cache: Cache;
-  readonly bus: EventBus;
-  readonly jobs: BullMqJobQueue;
-}
-
-let privateKey: CryptoKey;
-let replicas: Replica[] = [];
+let issuer: TestIssuer;
+let replicas: Replica<BullMqJobQueue>[] = [];
 // Shared by both replicas, so that a hold can be made to lapse without waiting for it.
 let offsetMs = 0;
 const now = (): Date => new Date(Date.now() + offsetMs);
 
 async function token(role: Role): Promise<{ bearer: string; userId: string }> {
   const userId = randomUUID();
-  const bearer = await new SignJWT({ role })
-    .setProtectedHeader({ alg: 'EdDSA' })
-    .setSubject(userId)
-    .setJti(randomUUID())
-    .setIssuer(issuer)
-    .setAudience(audience)
-    .setIssuedAt()
-    .setExpirationTime('10m')
-    .sign(privateKey);
-  return { bearer, userId };
-}
-
-async function replica(publicKey: CryptoKey, name: string): Promise<Replica> {
-  const logger = createLogger({ level: 'silent' });
-  const database = await createPostgresDatabase({ url: testServers.postgres, poolSize: 5, applicationName: `${schema}_${name}` });
-  const cache = createMemoryCache();
-  const bus = createMemoryEventBus();
-  const jobs = createBullMqJobQueue({ url: testServers.redis, prefix, logger: quiet });
-  const service = await createSchedulingService({ database, cache, bus, jobs, logger, options: { schema, now, waitlistOfferMinutes: 15 } });
-  await service.migrate();
-  const app = await createHttpServer({ service: `scheduling-${name}`, logger });
-  installAuth(app, createTokenVerifier({ issuer, audience, keys: async () => publicKey }));
-  await app.register(service.routes);
-  await app.ready();
-  await service.start();
-  return { app, service, database, cache, bus, jobs };
+  return { bearer: await issuer.token(role, userId), userId };
 }
 
 function call(index: number, bearer: string, method: 'POST' | 'PUT', url: string, payload?: Record<string, unknown>) {
@@ -157,9 +119,19 @@ async function joinLine(slot: Record<string, unknown>, count: number) {
 }
 
 beforeAll(async () => {
-  const keys = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
-  privateKey = keys.privateKey;
-  replicas = await Promise.all([replica(keys.publicKey, 'a'), replica(keys.publicKey, 'b')]);
+  issuer = await createTestIssuer('https://identity.waitlist.test', 'timeslot-waitlist');
+  replicas = await Promise.all(
+    ['a', 'b'].map((name) =>
+      startReplica({
+        name,
+        issuer,
+        jobs: createBullMqJobQueue({ url: testServers.redis, prefix, logger: quiet }),
+        poolSize: 5,
+        options: { schema, now, waitlistOfferMinutes: 15 },
+        start: true,
+      }),
+    ),
+  );
 });
 
 afterAll(async () => {
