@@ -1,23 +1,15 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { deleteRedisKeys, redisKeysUnder, testServers, uniqueName } from '@timeslot/testing';
+import { deleteRedisKeys, redisKeysUnder, redisTestPrefixes, testServers } from '@timeslot/testing';
 import { cacheContract } from '@timeslot/ports/contracts/cache.contract';
 import { createMemoryCache } from '../src/cache/memory';
 import { createRedisCache } from '../src/cache/redis';
 
-const filePrefix = uniqueName('test_cache');
-let handlesMade = 0;
-const admin = new Redis(testServers.redis);
+const prefixes = redisTestPrefixes('test_cache');
+const { admin } = prefixes;
+const nextPrefix = prefixes.next;
 
-afterAll(async () => {
-  await deleteRedisKeys(admin, filePrefix);
-  await admin.quit();
-});
-
-function nextPrefix(): string {
-  handlesMade += 1;
-  return `${filePrefix}:${handlesMade}:`;
-}
+afterAll(() => prefixes.close());
 
 cacheContract('memory', async () => {
   // One process has one cache, so the "replica" is the same instance.

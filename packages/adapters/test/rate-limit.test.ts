@@ -1,23 +1,15 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { deleteRedisKeys, testServers, uniqueName } from '@timeslot/testing';
+import { deleteRedisKeys, redisTestPrefixes, testServers } from '@timeslot/testing';
 import { rateLimitContract } from '@timeslot/ports/contracts/rate-limit.contract';
 import { createMemoryRateLimitStore } from '../src/rate-limit/memory';
 import { createRedisRateLimitStore } from '../src/rate-limit/redis';
 
-const filePrefix = uniqueName('test_ratelimit');
-let handlesMade = 0;
-const admin = new Redis(testServers.redis);
+const prefixes = redisTestPrefixes('test_ratelimit');
+const { admin } = prefixes;
+const nextPrefix = prefixes.next;
 
-afterAll(async () => {
-  await deleteRedisKeys(admin, filePrefix);
-  await admin.quit();
-});
-
-function nextPrefix(): string {
-  handlesMade += 1;
-  return `${filePrefix}:${handlesMade}:`;
-}
+afterAll(() => prefixes.close());
 
 rateLimitContract('memory', async () => {
   // One process has one store, so the "replica" is the same instance.
