@@ -112,7 +112,8 @@ export async function migrate(database: Database, options: MigrateOptions): Prom
   return { applied };
 }
 
-function quoteIdentifier(name: string): string {
+/** A PostgreSQL identifier (a schema or table name) quoted for SQL text. */
+export function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { outboxValues } from '@timeslot/adapters';
+import { outboxValues, quoteIdentifier } from '@timeslot/adapters';
 import type { Db, EventEnvelope } from '@timeslot/ports';
 import type { SchedulingContext } from '../context';
 import type { BookingRow } from '../tables';
@@ -73,8 +73,9 @@ export async function placeOneToOne(
   idempotency?: { readonly key: string; readonly hash: string; readonly body: unknown },
 ): Promise<boolean> {
   const [eventId, type, version, payload] = outboxValues(event);
+  const statement = insertOneToOne(ctx.options.schema);
   const rows = await ctx.database.query<{ inserted: number }>(
-    insertOneToOneSql(ctx.options.schema),
+    statement.text,
     [
       row.id,
       row.providerId,
@@ -96,20 +97,21 @@ export async function placeOneToOne(
       idempotency?.hash ?? null,
       idempotency === undefined ? null : JSON.stringify(idempotency.body),
     ],
-    { name: `booking_insert_${createHash('sha1').update(ctx.options.schema).digest('hex').slice(0, 16)}` },
+    { name: statement.name },
   );
   return rows[0]?.inserted === 1;
 }
 
-const insertSqlBySchema = new Map<string, string>();
+/** The statement per schema, text and prepared-statement name, built once. */
+const insertBySchema = new Map<string, { text: string; name: string }>();
 
-function insertOneToOneSql(schema: string): string {
-  let text = insertSqlBySchema.get(schema);
-  if (text === undefined) {
-    const s = `"${schema.replaceAll('"', '""')}"`;
+function insertOneToOne(schema: string): { text: string; name: string } {
+  let statement = insertBySchema.get(schema);
+  if (statement === undefined) {
+    const s = quoteIdentifier(schema);
     // Data-modifying CTEs all run, whether or not the final SELECT reads them; the outbox and key
     // rows select from `b`, so they exist exactly when the booking does.
-    text = `with b as (
+    const text = `with b as (
         insert into ${s}.bookings (id, provider_id, service_id, client_id, status, starts_at, ends_at, occupied, session_key, capacity, seat, notes, hold_expires_at, created_at, updated_at)
         values ($1, $2, $3, $4, $5, $6, $7, $8::tstzrange, $9, 1, 1, $10, $11, $12, $12)
         on conflict do nothing
@@ -119,9 +121,11 @@ function insertOneToOneSql(schema: string): string {
         insert into ${s}.idempotency_keys (client_id, key, request_hash, status_code, response, created_at)
         select $4, $17, $18, 201, $19::jsonb, $12 from b where $17::text is not null)
       select count(*)::int as inserted from b`;
-    insertSqlBySchema.set(schema, text);
+    // One name per schema (PostgreSQL keeps 63 bytes of it), the same text every time.
+    statement = { text, name: `booking_insert_${createHash('sha1').update(schema).digest('hex').slice(0, 16)}` };
+    insertBySchema.set(schema, statement);
   }
-  return text;
+  return statement;
 }
 
 /**
