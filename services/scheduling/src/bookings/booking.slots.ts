@@ -1,18 +1,12 @@
-import { LRUCache } from 'lru-cache';
 import { DateTime } from 'luxon';
 import type { Db } from '@timeslot/ports';
 import type { SchedulingContext } from '../context';
 import { providerErrors } from '../providers/provider.errors';
-import { createAvailabilityRepository } from '../providers/availability.repository';
-import { createAvailabilityService, type AvailabilityService } from '../providers/availability.service';
+import { providerParts } from '../providers/provider.parts';
 import { createSlotsRepository } from '../providers/slots.repository';
 import { computeSlots, type Slot, type SlotInput } from '../slots/compute';
-import { createOfferingRepository } from '../providers/offering.repository';
 import type { Offering } from '../providers/offering.schemas';
-import { createOfferingService, type OfferingService } from '../providers/offering.service';
-import { createProviderRepository } from '../providers/provider.repository';
 import type { Provider } from '../providers/provider.schemas';
-import { createProviderService, type ProviderService } from '../providers/provider.service';
 import { bookingErrors } from './booking.errors';
 import { createBookingRepository } from './booking.repository';
 
@@ -25,32 +19,6 @@ export interface BookingTarget {
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 
-/** The providers part's cached reads, shared with slot listing (same keys, same invalidation). */
-interface Lookups {
-  readonly providers: ProviderService;
-  readonly offerings: OfferingService;
-  readonly availability: AvailabilityService;
-  /** Service id → provider id. A service never changes provider, so this needs no invalidation. */
-  readonly owners: LRUCache<string, string>;
-}
-
-const lookupsByContext = new WeakMap<SchedulingContext, Lookups>();
-
-function lookups(ctx: SchedulingContext): Lookups {
-  let found = lookupsByContext.get(ctx);
-  if (found === undefined) {
-    const providers = createProviderService(ctx, createProviderRepository(ctx.tables));
-    found = {
-      providers,
-      offerings: createOfferingService(ctx, providers, createOfferingRepository(ctx.tables)),
-      availability: createAvailabilityService(ctx, providers, createAvailabilityRepository(ctx.tables)),
-      owners: new LRUCache({ max: 100_000 }),
-    };
-    lookupsByContext.set(ctx, found);
-  }
-  return found;
-}
-
 /**
  * The service to book: 404 when it does not exist or its provider is not published (clients
  * cannot see it), 409 SERVICE_INACTIVE when the provider switched it off. Read from the same cached
@@ -58,12 +26,12 @@ function lookups(ctx: SchedulingContext): Lookups {
  * costs no query for them.
  */
 export async function loadTarget(ctx: SchedulingContext, serviceId: string): Promise<BookingTarget> {
-  const { providers, offerings, owners } = lookups(ctx);
-  let providerId = owners.get(serviceId);
+  const { providers, offerings, serviceOwners } = providerParts(ctx);
+  let providerId = serviceOwners.get(serviceId);
   if (providerId === undefined) {
     providerId = await createBookingRepository(ctx.tables).providerOfService(ctx.database.db, serviceId);
     if (providerId === undefined) throw providerErrors.serviceNotFound();
-    owners.set(serviceId, providerId);
+    serviceOwners.set(serviceId, providerId);
   }
   const [provider, services] = await Promise.all([providers.load(providerId), offerings.all(providerId)]);
   const service = services.find((item) => item.id === serviceId);
@@ -73,7 +41,7 @@ export async function loadTarget(ctx: SchedulingContext, serviceId: string): Pro
 }
 
 async function slotInput(ctx: SchedulingContext, target: BookingTarget, fromMs: number, toMs: number): Promise<SlotInput> {
-  const stored = await lookups(ctx).availability.stored(target.provider.id);
+  const stored = await providerParts(ctx).availability.stored(target.provider.id);
   const { service } = target;
   return {
     providerTimeZone: target.provider.timeZone,

@@ -1,15 +1,10 @@
 import { requireIdentity, type App } from '@timeslot/kernel';
 import type { SchedulingContext } from '../context';
-import { createAvailabilityRepository } from './availability.repository';
 import { registerAvailabilityRoutes } from './availability.routes';
-import { createAvailabilityService } from './availability.service';
-import { createOfferingRepository } from './offering.repository';
 import { registerOfferingRoutes } from './offering.routes';
-import { createOfferingService } from './offering.service';
 import { problemSchema, readProblems, writeProblems } from './problem.schema';
-import { createProviderRepository } from './provider.repository';
+import { providerParts } from './provider.parts';
 import { createProviderBody, providerIdParams, providerPageSchema, providerSchema, searchQuery, updateProviderBody } from './provider.schemas';
-import { createProviderService } from './provider.service';
 import { createSlotsRepository } from './slots.repository';
 import { createSlotsService } from './slots.service';
 
@@ -21,9 +16,7 @@ const security = [{ bearerAuth: [] }];
  * caller is `request.identity` (installAuth runs before these routes); public routes accept none.
  */
 export function registerProviderRoutes(app: App, ctx: SchedulingContext): void {
-  const providers = createProviderService(ctx, createProviderRepository(ctx.tables));
-  const offerings = createOfferingService(ctx, providers, createOfferingRepository(ctx.tables));
-  const availability = createAvailabilityService(ctx, providers, createAvailabilityRepository(ctx.tables));
+  const { providers, offerings, availability } = providerParts(ctx);
   const slots = createSlotsService(ctx, { providers, offerings, availability, repository: createSlotsRepository(ctx.tables) });
 
   app.post(
