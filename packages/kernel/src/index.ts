@@ -9,3 +9,4 @@ export * from './http/server';
 export * from './http/problem';
 export * from './http/request-id';
 export * from './fields';
+export * from './http/problem.schema';

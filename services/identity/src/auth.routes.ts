@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import type { App } from '@timeslot/kernel';
+import { problemSchema, type App } from '@timeslot/kernel';
 import type { AuthService } from './auth.service';
 import { loginBody, logoutBody, refreshBody, registerBody, sessionSchema } from './auth.schemas';
-import { problemSchema } from './problem.schema';
 
 const tags = ['auth'];
 

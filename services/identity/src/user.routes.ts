@@ -1,5 +1,4 @@
-import { requireIdentity, type App } from '@timeslot/kernel';
-import { problemSchema } from './problem.schema';
+import { problemSchema, requireIdentity, type App } from '@timeslot/kernel';
 import { updateProfileBody, userSchema } from './user.schemas';
 import type { UserService } from './user.service';
 

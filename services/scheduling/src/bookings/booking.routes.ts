@@ -1,7 +1,6 @@
-import { requireIdentity, requireRole, type App } from '@timeslot/kernel';
+import { problemSchema, requireIdentity, requireRole, type App } from '@timeslot/kernel';
 import type { SchedulingContext } from '../context';
 import { registerFeedRoutes } from '../ics/feed.routes';
-import { problemSchema } from '../providers/problem.schema';
 import { registerWaitlistRoutes } from '../waitlist/waitlist.routes';
 import {
   bookingPageSchema,

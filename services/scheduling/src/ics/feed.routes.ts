@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { requireIdentity, type App } from '@timeslot/kernel';
+import { problemSchema, requireIdentity, type App } from '@timeslot/kernel';
 import type { SchedulingContext } from '../context';
-import { problemSchema } from '../providers/problem.schema';
 import { renderFeed, revokeFeed, rotateFeed } from './feed.service';
 
 const tags = ['calendar feeds'];

@@ -1,8 +1,8 @@
-import { requireIdentity, type App } from '@timeslot/kernel';
+import { problemSchema, requireIdentity, type App } from '@timeslot/kernel';
 import type { SchedulingContext } from '../context';
 import { registerAvailabilityRoutes } from './availability.routes';
 import { registerOfferingRoutes } from './offering.routes';
-import { problemSchema, readProblems, writeProblems } from './problem.schema';
+import { readProblems, writeProblems } from './problem.schema';
 import { providerParts } from './provider.parts';
 import { createProviderBody, providerIdParams, providerPageSchema, providerSchema, searchQuery, updateProviderBody } from './provider.schemas';
 import { createSlotsRepository } from './slots.repository';

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { requireIdentity, type App } from '@timeslot/kernel';
+import { problemSchema, requireIdentity, type App } from '@timeslot/kernel';
 import type { SchedulingContext } from '../context';
 import { idParams } from '../bookings/booking.schemas';
-import { problemSchema } from '../providers/problem.schema';
 import { joinWaitlistBody, waitlistEntrySchema, waitlistListSchema } from './waitlist.schemas';
 import { joinWaitlist, leaveWaitlist, listWaitlist } from './waitlist.service';
 
