@@ -8,5 +8,7 @@ export * from './shutdown';
 export * from './http/server';
 export * from './http/problem';
 export * from './http/request-id';
+export * from './http/deadline';
+export { nulCharacterPaths } from './http/edge';
 export * from './fields';
 export * from './http/problem.schema';

@@ -89,17 +89,14 @@ export async function createGatewayApp(deps: GatewayDeps): Promise<App> {
     bodyLimit: options.bodyLimit ?? defaultBodyLimit,
     trustProxy: options.trustProxy ?? false,
     openapi: { title: 'Timeslot API' },
+    // The kernel sets them on every answer, also those no hook of ours sees (errors before routing).
+    responseHeaders: securityHeaders(),
     ...(deps.readiness === undefined ? {} : { readiness: deps.readiness }),
     ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
   });
 
   // First, so no later hook, plugin or service ever sees an identity the client made up.
   app.addHook('onRequest', async (request) => stripIdentityHeaders(request));
-
-  const security = securityHeaders();
-  app.addHook('onRequest', async (_request, reply) => {
-    void reply.headers(security);
-  });
 
   const corsOrigins = options.corsOrigins ?? [];
   const anyOrigin = corsOrigins.includes('*');

@@ -10,6 +10,11 @@ export interface PostgresDatabaseOptions {
   readonly applicationName?: string;
   /** Server-side limit for every statement (default: the server's setting). */
   readonly statementTimeoutMs?: number;
+  /**
+   * How long getting a connection may take, opening one or waiting for a free one (default 2000):
+   * with the server gone, requests fail within this instead of queueing.
+   */
+  readonly connectTimeoutMs?: number;
   /** How long `ping()` waits before rejecting (default 2000). */
   readonly pingTimeoutMs?: number;
   /** Where connection errors go (a pino logger fits). Defaults to stderr. */
@@ -24,13 +29,43 @@ const stderrLogger = {
   },
 };
 
+/**
+ * A failed connect as an error with a class-08 SQLSTATE ("sqlclient unable to establish
+ * connection"), so callers recognise an outage by its code alone (the kernel answers 503
+ * DATABASE_UNAVAILABLE). pg reports a refused or timed-out connect with only an errno or a message;
+ * errors the server sent (a SQLSTATE already: 57P03 starting up, 53300 too many connections,
+ * 28P01 bad password) are kept as they are.
+ */
+function connectFailure(error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !code.startsWith('E')) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return Object.assign(new Error(`PostgreSQL is unreachable: ${message}`, { cause: error }), { code: '08001' });
+}
+
+type ConnectCallback = (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void;
+
+/** Route every connection the pool hands out (drizzle's, `query()`'s, transactions') through `connectFailure`. */
+function normaliseConnectErrors(pool: pg.Pool): void {
+  const connect = pool.connect.bind(pool) as (callback?: ConnectCallback) => Promise<pg.PoolClient> | undefined;
+  // pg-pool's own query() calls this.connect(callback), so the instance property covers it too.
+  pool.connect = ((callback?: ConnectCallback) => {
+    if (callback === undefined) {
+      return (connect() as Promise<pg.PoolClient>).catch((error: unknown) => {
+        throw connectFailure(error);
+      });
+    }
+    return connect((err, client, done) => callback(err === undefined || err === null ? err : (connectFailure(err) as Error), client, done));
+  }) as typeof pool.connect;
+}
+
 /** The distributed Database adapter: PostgreSQL through a pg pool, shared by every request. */
 export async function createPostgresDatabase(options: PostgresDatabaseOptions): Promise<Database> {
   const logger = options.logger ?? stderrLogger;
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize ?? 10,
-    connectionTimeoutMillis: 5_000,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 2_000,
     ...(options.applicationName === undefined ? {} : { application_name: options.applicationName }),
     ...(options.statementTimeoutMs === undefined ? {} : { statement_timeout: options.statementTimeoutMs }),
     types: {
@@ -39,6 +74,8 @@ export async function createPostgresDatabase(options: PostgresDatabaseOptions): 
         oid === INTERVAL_OID ? (value: string) => value : (pg.types.getTypeParser(oid, format ?? 'text') as (value: string) => unknown)) as typeof pg.types.getTypeParser,
     },
   });
+
+  normaliseConnectErrors(pool);
 
   // An error on an idle pooled connection (server restart, pg_terminate_backend, network cut) is
   // emitted on the pool; without a listener Node treats it as unhandled and the process dies.

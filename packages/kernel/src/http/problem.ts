@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { AppError, commonErrors, type FieldError } from '../errors';
+import { AppError, commonErrors, commonErrorCodes, isDatabaseUnavailable, type FieldError } from '../errors';
 
 /** RFC 9457 problem details, plus our stable `code` and field errors. */
 export interface Problem {
@@ -37,15 +37,24 @@ function fastifyErrorToAppError(error: FastifyError): AppError | undefined {
   if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
     return commonErrors.badRequest('The request body is not valid JSON.');
   }
-  if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
-    return new AppError('BAD_REQUEST', error.statusCode, error.message);
-  }
-  return undefined;
+  return clientErrorOf(error);
+}
+
+/** A 4xx a plugin raised (@fastify/static, swagger-ui …): its status kept, its text not (it may echo the URL). */
+function clientErrorOf(error: object): AppError | undefined {
+  const { statusCode, status } = error as { statusCode?: unknown; status?: unknown };
+  const code = typeof statusCode === 'number' ? statusCode : status;
+  if (typeof code !== 'number' || code < 400 || code >= 500) return undefined;
+  if (code === 404) return commonErrors.notFound();
+  if (code === commonErrorCodes.PAYLOAD_TOO_LARGE) return commonErrors.payloadTooLarge();
+  if (code === commonErrorCodes.UNSUPPORTED_MEDIA_TYPE) return commonErrors.unsupportedMediaType();
+  return new AppError('BAD_REQUEST', code, `The request was refused: ${(STATUS_CODES[code] ?? 'bad request').toLowerCase()}.`);
 }
 
 /** Turn anything thrown into an AppError; unknown errors become a 500 that hides its message. */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
+  if (isDatabaseUnavailable(error)) return commonErrors.databaseUnavailable(error);
   if (typeof error === 'object' && error !== null && hasZodFastifySchemaValidationErrors(error)) {
     const context = (error as { validationContext?: string }).validationContext ?? 'body';
     const fieldErrors = error.validation.map((issue) => {
@@ -59,6 +68,7 @@ export function toAppError(error: unknown): AppError {
     return fastifyErrorToAppError(error as FastifyError) ?? commonErrors.internal(error);
   }
   if (error instanceof SyntaxError) return commonErrors.badRequest('The request body is not valid JSON.');
+  if (typeof error === 'object' && error !== null) return clientErrorOf(error) ?? commonErrors.internal(error);
   return commonErrors.internal(error);
 }
 

@@ -6,6 +6,8 @@ import { requestIdHeader } from '@timeslot/ports';
 import { commonErrors } from '../errors';
 import type { Logger } from '../logger';
 import { createMetrics, type HttpMetrics } from '../metrics';
+import { readDeadline } from './deadline';
+import { clientErrorHandler, frameworkErrorHandler, refuseNulCharacters } from './edge';
 import { problemContentType, toAppError, toProblem } from './problem';
 import { requestIdFrom } from './request-id';
 
@@ -28,6 +30,11 @@ export interface HttpServerOptions {
   readonly openapi?: { readonly title?: string; readonly version?: string; readonly description?: string };
   /** Time allowed for a readiness check before it counts as failed (default 2000 ms). */
   readonly readinessTimeoutMs?: number;
+  /**
+   * Headers every response carries, whatever produced it (routes, errors, 404s, plugins, errors
+   * raised before routing, the raw answer to unparseable requests): the gateway's security headers.
+   */
+  readonly responseHeaders?: Readonly<Record<string, string>>;
 }
 
 declare module 'fastify' {
@@ -35,12 +42,35 @@ declare module 'fastify' {
     /** Register another dependency for /readyz. */
     addReadinessCheck(name: string, check: () => Promise<void>): void;
     /**
+     * Start draining before `close()` (on SIGTERM): /readyz answers 503 at once, every response
+     * says `Connection: close`, and requests that arrive from now on get 503 SHUTTING_DOWN with
+     * Retry-After. Clients leave the open keep-alive sockets on their own, so that closing them
+     * later races with nobody.
+     */
+    beginDrain(): void;
+    /**
      * Replace what GET /openapi.json serves (default: the document generated from this app's own
      * routes). A distributed gateway serves the merged document of the services it proxies.
      */
     setOpenApiSource(source: () => Promise<unknown>): void;
     metrics: HttpMetrics;
   }
+}
+
+/** The request's end as one word in its log line; 'abandoned': it ran past its caller's deadline. */
+type Outcome = 'completed' | 'rejected' | 'failed' | 'abandoned';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the error handler when the request was given up (DEADLINE_EXCEEDED). */
+    abandoned: boolean;
+  }
+}
+
+function outcomeOf(request: FastifyRequest, status: number): Outcome {
+  if (request.abandoned) return 'abandoned';
+  if (status >= 500) return 'failed';
+  return status >= 400 ? 'rejected' : 'completed';
 }
 
 function routeLabel(request: FastifyRequest): string {
@@ -64,6 +94,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
   const metrics = options.metrics ?? createMetrics({ service: options.service });
   const checks = new Map<string, ReadinessCheck>(Object.entries(options.readiness ?? {}));
   const readinessTimeoutMs = options.readinessTimeoutMs ?? 2000;
+  const responseHeaders = options.responseHeaders ?? {};
 
   // Typed as Fastify's logger interface so the app's type does not depend on pino's generics.
   const loggerInstance: FastifyBaseLogger = options.logger;
@@ -74,8 +105,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
     genReqId: requestIdFrom,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     trustProxy: options.trustProxy ?? false,
-    return503OnClosing: true,
+    // Our own onRequest answers requests that arrive while draining or closing (problem+json,
+    // Retry-After); Fastify's built-in 503 is plain JSON without our headers.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
+    frameworkErrors: frameworkErrorHandler(responseHeaders),
+    clientErrorHandler: clientErrorHandler(responseHeaders),
     ajv: { customOptions: { coerceTypes: false } },
   }).withTypeProvider<ZodTypeProvider>();
 
@@ -101,10 +136,27 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
     transform: jsonSchemaTransform,
   });
 
+  // Graceful shutdown (see beginDrain): once draining, no response advertises keep-alive, so
+  // clients close the sockets themselves instead of reusing one the server is about to close.
+  let draining = false;
+  app.decorate('beginDrain', () => {
+    draining = true;
+  });
+  app.addHook('preClose', async () => {
+    draining = true;
+  });
+
+  app.decorateRequest('deadline', undefined);
+  app.decorateRequest('abandoned', false);
   app.addHook('onRequest', async (request, reply) => {
+    void reply.headers(responseHeaders);
     void reply.header(requestIdHeader, request.id);
     metrics.inFlight.inc({ method: request.method, route: routeLabel(request) });
+    readDeadline(request);
+    // /readyz answers for itself (503 while draining); everything else is turned away.
+    if (draining && request.routeOptions.url !== '/readyz') throw commonErrors.shuttingDown();
   });
+  app.addHook('preValidation', refuseNulCharacters);
 
   app.addHook('onResponse', async (request, reply) => {
     const route = routeLabel(request);
@@ -118,6 +170,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
         route,
         path: request.url.split('?')[0],
         status: reply.statusCode,
+        outcome: outcomeOf(request, reply.statusCode),
         durationMs: Math.round(reply.elapsedTime * 100) / 100,
         ...(request.identity ? { userId: request.identity.userId } : {}),
       },
@@ -125,21 +178,28 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
     );
   });
 
-  // Graceful shutdown: Fastify stops accepting and closes idle keep-alive connections, but a
-  // connection busy with a request would stay open after its response, holding close() until the
-  // client's keep-alive ends. Answering in-flight requests with "Connection: close" ends them.
-  let closing = false;
-  app.addHook('preClose', async () => {
-    closing = true;
-  });
-  app.addHook('onSend', async (_request, reply) => {
-    if (closing) void reply.header('connection', 'close');
+  // A connection busy with a request when close() starts would otherwise stay open after its
+  // response, holding close() until the client's keep-alive ends.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (draining) void reply.header('connection', 'close');
+    // 204 and 304 have no content (RFC 9110 §15.3.5, §15.4.5): a serialized `null` with its length
+    // and type makes strict clients (undici) fail reading the next response on the socket.
+    if (reply.statusCode === 204 || reply.statusCode === 304) {
+      reply.removeHeader('content-type');
+      reply.removeHeader('content-length');
+      return null;
+    }
+    return payload;
   });
 
   app.setErrorHandler(async (error, request, reply) => {
     const appError = toAppError(error);
-    if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (appError.code === 'DEADLINE_EXCEEDED') request.abandoned = true;
+    if (appError.status >= 500 && appError.status !== 503 && !request.abandoned) request.log.error({ err: error }, 'request failed');
+    else if (appError.status >= 500) request.log.warn({ code: appError.code, err: error }, 'request not served');
     else request.log.debug({ code: appError.code }, 'request rejected');
+    // A plugin's reply may have been half set up (headers of a file it meant to send).
+    void reply.removeHeader('content-length').removeHeader('content-encoding').headers(responseHeaders);
     for (const [name, value] of Object.entries(appError.headers ?? {})) void reply.header(name, value);
     return reply
       .status(appError.status)
@@ -154,6 +214,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
 
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    if (draining) {
+      return reply
+        .status(503)
+        .type(problemContentType)
+        .send({ ...toProblem(commonErrors.shuttingDown()), checks: {} });
+    }
     const results = await Promise.all(
       [...checks].map(async ([name, check]) => {
         try {
