@@ -96,7 +96,11 @@ async function main(argv: string[]): Promise<void> {
       const timeslot = await buildTimeslot({ config, mode, services, logger });
       await timeslot.migrate();
       const url = await timeslot.listen();
-      onShutdown(logger, () => timeslot.stop(), config.SHUTDOWN_GRACE_MS);
+      onShutdown(logger, () => timeslot.stop(), {
+        graceMs: config.SHUTDOWN_GRACE_MS,
+        drainMs: config.SHUTDOWN_DRAIN_MS,
+        drain: () => timeslot.app.beginDrain(),
+      });
       const base = config.PUBLIC_URL ?? url;
       logger.info({ mode, services, url: base }, 'timeslot started');
       const lines = [

@@ -49,6 +49,7 @@ export const configSchema = z
     WAITLIST_OFFER_MINUTES: env.int(15, 1),
 
     SHUTDOWN_GRACE_MS: env.int(25_000, 0),
+    SHUTDOWN_DRAIN_MS: env.int(1_000, 0),
   })
   .loose();
 
