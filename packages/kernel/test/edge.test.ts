@@ -74,7 +74,8 @@ function raw(bytes: string): Promise<{ status: number; headers: Record<string, s
   });
 }
 
-function expectProblem(res: { headers: Record<string, string | string[] | undefined> }, body: { code?: unknown; requestId?: unknown }, code: string): void {
+function expectProblem(res: { headers: Record<string, string | string[] | undefined> }, problem: object, code: string): void {
+  const body = problem as { code?: unknown; requestId?: unknown };
   expect(res.headers['content-type']).toContain('application/problem+json');
   expect(body.code).toBe(code);
   expect(res.headers['x-request-id']).toBeTypeOf('string');

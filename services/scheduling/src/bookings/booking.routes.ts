@@ -40,6 +40,7 @@ export function registerBookingRoutes(app: App, ctx: SchedulingContext): void {
       const result = await createBooking(ctx, requireIdentity(request), request.body, {
         idempotencyKey: request.headers['idempotency-key'],
         requestId: request.id,
+        deadline: request.deadline,
       });
       if (result.replayed) void reply.header('idempotent-replayed', 'true');
       // Only 201s are stored for replay (a refused request may be retried with its key).

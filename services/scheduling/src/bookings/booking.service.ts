@@ -1,4 +1,4 @@
-import { commonErrors, type AppError } from '@timeslot/kernel';
+import { assertBeforeDeadline, commonErrors, type AppError } from '@timeslot/kernel';
 import { events, makeEvent, type Identity } from '@timeslot/ports';
 import type { SchedulingContext } from '../context';
 import type { BookingRow } from '../tables';
@@ -15,6 +15,8 @@ import { createIdempotencyStore, requestHash } from './idempotency';
 export interface CreateBookingMeta {
   readonly idempotencyKey?: string | undefined;
   readonly requestId?: string | undefined;
+  /** When the caller stops waiting (epoch ms): past it, nothing is committed (DEADLINE_EXCEEDED). */
+  readonly deadline?: number | undefined;
 }
 
 export interface CreateBookingResult {
@@ -86,6 +88,8 @@ export async function createBooking(
       // The common case in one statement: booking, event and stored response (see placeOneToOne).
       const row = newBooking(placement(ctx.options.now()));
       const body = toBooking(row, target.service);
+      // Last moment to give up: this one statement is the commit.
+      assertBeforeDeadline(meta.deadline);
       if (!(await placeOneToOne(ctx, row, announce(row), key === undefined ? undefined : { key, hash, body }))) throw bookingErrors.slotTaken();
       result = { row, body };
     } else {
@@ -97,6 +101,8 @@ export async function createBooking(
         // Same transaction: the key exists exactly when the booking does. A concurrent request with
         // this key fails on the primary key here and replays this response below.
         if (key !== undefined) await idempotency.store(tx, caller.userId, key, hash, { statusCode: 201, body }, now);
+        // The commit follows this callback: a caller gone by now gets nothing saved behind its back.
+        assertBeforeDeadline(meta.deadline);
         return { row, body };
       });
     }
