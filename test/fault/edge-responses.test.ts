@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { request } from 'undici';
+import { Client, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@timeslot/kernel';
 import { buildTimeslot, type Timeslot } from '@timeslot/server/app';
@@ -12,7 +12,7 @@ import { generateSigningKeysJson } from '@timeslot/identity';
 import { testServers } from '@timeslot/testing';
 
 /*
- * Issue 7 items 6 and 8 through the real app (gateway with identity and scheduling mounted), over
+ * Issue 7 items 6, 8 and 9 through the real app (gateway with identity and scheduling mounted), over
  * a socket, on both database adapters: PostgreSQL refuses U+0000 in text, so before the edge check
  * every one of these was a 500.
  */
@@ -128,6 +128,33 @@ describe.each(['pglite', 'postgres'] as const)('on %s', (adapter) => {
     expect(me.body.name).toBe('Nul Tester');
     const login = await call(base, 'POST', '/api/v1/auth/login', { email: `nul2-${adapter}@example.com`, password: 'a long passphrase' });
     expect(login.status).toBe(401);
+  });
+
+  it('answers If-None-Match on the slots endpoint with a bodiless 304 that undici reads, on a reused socket', async () => {
+    const service = await call(base, 'POST', `/api/v1/providers/${providerId}/services`, { name: 'Talk', durationMinutes: 30, location: { kind: 'video' } }, token);
+    expect(service.status).toBe(201);
+    const from = new Date(Date.now() + 86_400_000).toISOString();
+    const to = new Date(Date.now() + 8 * 86_400_000).toISOString();
+    const slotsPath = `/api/v1/providers/${providerId}/slots?serviceId=${service.body.id}&from=${from}&to=${to}`;
+    const client = new Client(base, { pipelining: 1 });
+    try {
+      const first = await client.request({ method: 'GET', path: slotsPath });
+      expect(first.statusCode).toBe(200);
+      await first.body.json();
+      const etag = first.headers.etag as string;
+      for (let i = 0; i < 3; i++) {
+        const again = await client.request({ method: 'GET', path: slotsPath, headers: { 'if-none-match': etag } });
+        expect(again.statusCode).toBe(304);
+        expect(again.headers['content-length'] ?? '0').toBe('0');
+        expect(again.headers['content-type']).toBeUndefined();
+        expect(await again.body.text()).toBe('');
+      }
+      const after = await client.request({ method: 'GET', path: slotsPath });
+      expect(after.statusCode).toBe(200);
+      await after.body.json();
+    } finally {
+      await client.close();
+    }
   });
 
   it("answers a swagger-ui static file refusal as a 4xx problem with the gateway's headers", async () => {
