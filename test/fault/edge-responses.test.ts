@@ -121,7 +121,7 @@ describe.each(['pglite', 'postgres'] as const)('on %s', (adapter) => {
       expect(res.status, `${what}: ${JSON.stringify(res.body)}`).toBe(400);
       expect(res.headers['content-type'], what).toContain('application/problem+json');
       expect(res.body.code, what).toBe('INVALID_CHARACTER');
-      expect(res.body.errors.map((e: { path: string }) => e.path), what).toEqual([field]);
+      expect((res.body.errors as { path: string }[]).map((e) => e.path), what).toEqual([field]);
       expect(res.headers['x-content-type-options'], what).toBe('nosniff');
     }
     const me = await call(base, 'GET', '/api/v1/users/me', undefined, token);

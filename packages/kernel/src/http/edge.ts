@@ -3,7 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { requestIdHeader } from '@timeslot/ports';
-import { AppError, commonErrors, type FieldError } from '../errors';
+import { commonErrors, type AppError, type FieldError } from '../errors';
 import { problemContentType, toAppError, toProblem } from './problem';
 
 /*
@@ -74,14 +74,9 @@ export function frameworkErrorHandler(responseHeaders: Readonly<Record<string, s
 }
 
 function clientAppError(error: NodeJS.ErrnoException): AppError {
-  switch (error.code) {
-    case 'HPE_HEADER_OVERFLOW':
-      return commonErrors.headersTooLarge();
-    case 'ERR_HTTP_REQUEST_TIMEOUT':
-      return commonErrors.requestTimeout();
-    default:
-      return commonErrors.badRequest('The request is not valid HTTP.');
-  }
+  if (error.code === 'HPE_HEADER_OVERFLOW') return commonErrors.headersTooLarge();
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return commonErrors.requestTimeout();
+  return commonErrors.badRequest('The request is not valid HTTP.');
 }
 
 /**
