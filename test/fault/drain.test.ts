@@ -48,7 +48,7 @@ describe('SIGTERM under keep-alive load', () => {
     const worker = async (): Promise<void> => {
       for (;;) {
         try {
-          const res = await pool.request({ method: 'GET', path: '/healthz' });
+          const res = await pool.request({ method: 'GET', path: '/metrics' });
           await res.body.text();
           if (res.statusCode === 200) {
             tally.ok += 1;
@@ -83,7 +83,7 @@ describe('SIGTERM under keep-alive load', () => {
 
     console.log(
       [
-        'SIGTERM drain figures (48 workers, undici Pool of 64 keep-alive connections, GET /healthz):',
+        'SIGTERM drain figures (48 workers, undici Pool of 64 keep-alive connections, GET /metrics):',
         `  answered 200: ${tally.ok} (${okBeforeSignal} before SIGTERM, ${okAfterSignal} after)`,
         `  503 + Connection: close: ${tally.turnedAway} (without close: ${tally.turnedAwayWithoutClose})`,
         `  other statuses: ${tally.other}`,

@@ -238,6 +238,11 @@ describe('draining', () => {
       expectProblem(turnedAway, body, 'SHUTTING_DOWN');
       expect(turnedAway.headers.connection).toBe('close');
       expect(turnedAway.headers['retry-after']).toBe('1');
+
+      const alive = await request(`${url}/healthz`);
+      expect(alive.statusCode).toBe(200);
+      expect(alive.headers.connection).toBe('close');
+      await alive.body.json();
     } finally {
       await client.close();
       await drained.close();

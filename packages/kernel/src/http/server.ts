@@ -153,8 +153,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
     void reply.header(requestIdHeader, request.id);
     metrics.inFlight.inc({ method: request.method, route: routeLabel(request) });
     readDeadline(request);
-    // /readyz answers for itself (503 while draining); everything else is turned away.
-    if (draining && request.routeOptions.url !== '/readyz') throw commonErrors.shuttingDown();
+    // The probes answer for themselves: /readyz says 503 while draining, /healthz that the process
+    // still lives (a liveness probe failing now would only get it killed early). All else is turned away.
+    const route = request.routeOptions.url;
+    if (draining && route !== '/readyz' && route !== '/healthz') throw commonErrors.shuttingDown();
   });
   app.addHook('preValidation', refuseNulCharacters);
 
