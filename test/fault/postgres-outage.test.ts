@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { createServer, type Socket } from 'node:net';
+import { createPostgresDatabase } from '@timeslot/adapters';
+import { toAppError } from '@timeslot/kernel';
 import { Redis } from 'ioredis';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -113,4 +116,30 @@ describe('PostgreSQL outage', () => {
     expect((await call('GET', '/readyz')).status).toBe(200);
     console.log(`PostgreSQL outage figures:\n  ${figures.join('\n  ')}`);
   }, 90_000);
+});
+
+describe('a PostgreSQL that accepts connections but never answers', () => {
+  it('fails a statement within about 2 s, as DATABASE_UNAVAILABLE', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const address = silent.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    const database = await createPostgresDatabase({ url: `postgres://postgres@127.0.0.1:${port}/test`, logger: { error: () => undefined } });
+    try {
+      const started = performance.now();
+      const error = await database.query('select 1').then(
+        () => undefined,
+        (failure: unknown) => failure,
+      );
+      const ms = Math.round(performance.now() - started);
+      console.log(`silent PostgreSQL: the statement failed after ${ms} ms as ${toAppError(error).code}`);
+      expect(toAppError(error).code).toBe('DATABASE_UNAVAILABLE');
+      expect(ms).toBeLessThan(3_000);
+    } finally {
+      await database.close();
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
+  });
 });

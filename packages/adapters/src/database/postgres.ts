@@ -11,10 +11,12 @@ export interface PostgresDatabaseOptions {
   /** Server-side limit for every statement (default: the server's setting). */
   readonly statementTimeoutMs?: number;
   /**
-   * How long getting a connection may take, opening one or waiting for a free one (default 2000):
-   * with the server gone, requests fail within this instead of queueing.
+   * How long opening a connection may take (default 2000): with the server gone or unreachable,
+   * requests fail within this instead of hanging.
    */
   readonly connectTimeoutMs?: number;
+  /** How long a statement may wait for a free pooled connection under load (default 5000). */
+  readonly poolWaitTimeoutMs?: number;
   /** How long `ping()` waits before rejecting (default 2000). */
   readonly pingTimeoutMs?: number;
   /** Where connection errors go (a pino logger fits). Defaults to stderr. */
@@ -62,10 +64,19 @@ function normaliseConnectErrors(pool: pg.Pool): void {
 /** The distributed Database adapter: PostgreSQL through a pg pool, shared by every request. */
 export async function createPostgresDatabase(options: PostgresDatabaseOptions): Promise<Database> {
   const logger = options.logger ?? stderrLogger;
+  const connectTimeoutMs = options.connectTimeoutMs ?? 2_000;
+  // pg-pool uses one timeout for waiting on a busy pool and for opening a connection; the client
+  // keeps its own for the second, so a burst of load may queue longer than an outage takes to show.
+  class Client extends pg.Client {
+    constructor(config?: pg.ClientConfig) {
+      super({ ...config, connectionTimeoutMillis: connectTimeoutMs });
+    }
+  }
   const pool = new pg.Pool({
+    Client,
     connectionString: options.url,
     max: options.poolSize ?? 10,
-    connectionTimeoutMillis: options.connectTimeoutMs ?? 2_000,
+    connectionTimeoutMillis: options.poolWaitTimeoutMs ?? 5_000,
     ...(options.applicationName === undefined ? {} : { application_name: options.applicationName }),
     ...(options.statementTimeoutMs === undefined ? {} : { statement_timeout: options.statementTimeoutMs }),
     types: {
@@ -86,6 +97,11 @@ export async function createPostgresDatabase(options: PostgresDatabaseOptions): 
   // application code) is emitted on the client itself, which pg-pool leaves without a listener.
   pool.on('connect', (client) => {
     client.on('error', (err) => {
+      // An error event on a connection is a connection failure (reset, timeout, server gone): pg
+      // hands this same object to the statements in flight on it, right after this listener, so
+      // give it the SQLSTATE that says so (the errno stays in the message).
+      const code = (err as { code?: unknown }).code;
+      if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code) || code.startsWith('E')) Object.assign(err, { code: '08006' });
       logger.error({ err }, 'PostgreSQL connection failed while in use');
     });
   });
