@@ -70,52 +70,61 @@ async function registered(role: 'client' | 'provider'): Promise<{ token: string;
   return { token: res.body.accessToken, userId: res.body.user.id };
 }
 
+/** Book `booking` with a 300 ms budget while every scheduling table is locked past that budget. */
+async function bookLate(booking: { serviceId: string; start: string }, client: { token: string; userId: string }) {
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    // Hold the database: every scheduling table locked, so the booking waits whatever it reads first.
+    const { rows: tables } = await db.query<{ name: string }>(`select format('%I.%I', schemaname, tablename) as name from pg_tables where schemaname = 'scheduling'`);
+    await db.query('begin');
+    await db.query(`lock table ${tables.map((t) => t.name).join(', ')} in access exclusive mode`);
+    const budgetMs = 300;
+    const sentAt = Date.now();
+    const late = call('POST', '/api/v1/bookings', booking, client.token, { 'x-request-timeout-ms': String(budgetMs) });
+    // Wait for the booking to queue behind the lock, then for its budget to run out.
+    for (;;) {
+      const { rows } = await db.query<{ waiting: number }>(
+        `select count(*)::int as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`,
+      );
+      if ((rows[0]?.waiting ?? 0) > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, sentAt + budgetMs + 50 - Date.now())));
+    await db.query('rollback');
+
+    const res = await late;
+    const { rows } = await db.query<{ count: number }>('select count(*)::int as count from scheduling.bookings where client_id = $1', [client.userId]);
+    const { rows: events } = await db.query<{ count: number }>(`select count(*)::int as count from scheduling.outbox where payload::text like $1`, [`%${client.userId}%`]);
+    console.log(`deadline: booking with a ${budgetMs} ms budget held ${Date.now() - sentAt} ms by the lock: ${res.status} ${res.body.code}, ${rows[0]?.count} rows`);
+    return { res, rows: rows[0]?.count, events: events[0]?.count };
+  } finally {
+    await db.query('rollback').catch(() => undefined);
+    await db.end();
+  }
+}
+
 describe('a booking past its deadline', () => {
-  it('is abandoned before it commits: 504 DEADLINE_EXCEEDED and no row; with time left it books', async () => {
+  it.each([
+    ['one-to-one (one statement)', 1],
+    ['seated (a transaction)', 3],
+  ])('%s is abandoned before it commits: 504 DEADLINE_EXCEEDED and no row; with time left it books', async (_kind, capacity) => {
     const owner = await registered('provider');
     const provider = await call('POST', '/api/v1/providers', { displayName: 'Dr Deadline', timeZone: 'UTC', published: true }, owner.token);
     expect(provider.status).toBe(201);
-    const service = await call('POST', `/api/v1/providers/${provider.body.id}/services`, { name: 'Talk', durationMinutes: 30, location: { kind: 'video' } }, owner.token);
-    expect(service.status).toBe(201);
+    const service = await call('POST', `/api/v1/providers/${provider.body.id}/services`, { name: 'Talk', durationMinutes: 30, capacity, location: { kind: 'video' } }, owner.token);
+    expect(service.status, JSON.stringify(service.body)).toBe(201);
     const weekly = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '09:00', end: '17:00' }));
     expect((await call('PUT', `/api/v1/providers/${provider.body.id}/availability`, { weekly, overrides: [], blocked: [] }, owner.token)).status).toBe(200);
     const client = await registered('client');
     const day = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
-    const booking = { serviceId: service.body.id, start: `${day}T10:00:00.000Z` };
+    const booking = { serviceId: service.body.id as string, start: `${day}T10:00:00.000Z` };
 
-    const db = new pg.Client({ connectionString: databaseUrl });
-    await db.connect();
-    try {
-      // Hold the database: every scheduling table locked, so the booking waits whatever it reads first.
-      const { rows: tables } = await db.query<{ name: string }>(`select format('%I.%I', schemaname, tablename) as name from pg_tables where schemaname = 'scheduling'`);
-      await db.query('begin');
-      await db.query(`lock table ${tables.map((t) => t.name).join(', ')} in access exclusive mode`);
-      const budgetMs = 300;
-      const sentAt = Date.now();
-      const late = call('POST', '/api/v1/bookings', booking, client.token, { 'x-request-timeout-ms': String(budgetMs) });
-      // Wait for the booking to queue behind the lock, then for its budget to run out.
-      for (;;) {
-        const { rows } = await db.query<{ waiting: number }>(
-          `select count(*)::int as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`,
-        );
-        if ((rows[0]?.waiting ?? 0) > 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, sentAt + budgetMs + 50 - Date.now())));
-      await db.query('rollback');
-
-      const res = await late;
-      expect(res.status, JSON.stringify(res.body)).toBe(504);
-      expect(res.body.code).toBe('DEADLINE_EXCEEDED');
-      const { rows } = await db.query<{ count: number }>('select count(*)::int as count from scheduling.bookings where client_id = $1', [client.userId]);
-      expect(rows[0]?.count).toBe(0);
-      const { rows: events } = await db.query<{ count: number }>(`select count(*)::int as count from scheduling.outbox where payload::text like $1`, [`%${client.userId}%`]);
-      expect(events[0]?.count).toBe(0);
-      console.log(`deadline: booking with a ${budgetMs} ms budget held ${Date.now() - sentAt} ms by the lock: ${res.status} ${res.body.code}, ${rows[0]?.count} rows`);
-    } finally {
-      await db.query('rollback').catch(() => undefined);
-      await db.end();
-    }
+    const late = await bookLate(booking, client);
+    expect(late.res.status, JSON.stringify(late.res.body)).toBe(504);
+    expect(late.res.body.code).toBe('DEADLINE_EXCEEDED');
+    expect(late.rows).toBe(0);
+    expect(late.events).toBe(0);
 
     const inTime = await call('POST', '/api/v1/bookings', booking, client.token, { 'x-request-timeout-ms': '10000' });
     expect(inTime.status, JSON.stringify(inTime.body)).toBe(201);
