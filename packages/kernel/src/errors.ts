@@ -88,7 +88,8 @@ export const commonErrors = {
   tokenExpired: () => new AppError('TOKEN_EXPIRED', 401, 'The access token has expired.'),
   forbidden: (message = 'You may not do this.') => new AppError('FORBIDDEN', 403, message),
   notFound: (message = 'Not found.') => new AppError('NOT_FOUND', 404, message),
-  routeNotFound: (method: string, url: string) => new AppError('ROUTE_NOT_FOUND', 404, `No route for ${method} ${url}.`),
+  // The path is in the problem's `instance`; a detail never repeats what the client sent.
+  routeNotFound: (method: string) => new AppError('ROUTE_NOT_FOUND', 404, `No route for ${method} on this path.`),
   payloadTooLarge: () => new AppError('PAYLOAD_TOO_LARGE', 413, 'The request body is too large.'),
   unsupportedMediaType: () => new AppError('UNSUPPORTED_MEDIA_TYPE', 415, 'The content type is not supported.'),
   rateLimited: (retryAfterSeconds: number) =>

@@ -121,6 +121,14 @@ describe('errors raised before routing', () => {
     expectProblem(res, JSON.parse(res.body), 'BAD_REQUEST');
   });
 
+  it('does not repeat an unknown path in the 404 detail', async () => {
+    const res = await request(`${base}/nowhere/%3Cscript%3E`);
+    const body = (await res.body.json()) as Record<string, unknown>;
+    expect(res.statusCode).toBe(404);
+    expectProblem(res, body, 'ROUTE_NOT_FOUND');
+    expect(String(body.detail)).not.toContain('script');
+  });
+
   it("keeps a plugin's 4xx a 4xx, without its message", async () => {
     const res = await request(`${base}/api/v1/plugin-refusal`);
     const body = (await res.body.json()) as Record<string, unknown>;

@@ -210,7 +210,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
   });
 
   app.setNotFoundHandler(async (request) => {
-    throw commonErrors.routeNotFound(request.method, request.url.split('?')[0] ?? '/');
+    throw commonErrors.routeNotFound(request.method);
   });
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
