@@ -21,7 +21,8 @@ describe('distributed infrastructure', () => {
       expect(Object.keys(infrastructure.readiness)).toEqual(['redis']);
       // BullMQ's adapter exposes its queues; the in-process one has none to expose.
       expect('queues' in infrastructure.jobs).toBe(false);
-      await infrastructure.readiness.redis!();
+      const redis = infrastructure.readiness.redis!;
+      await (typeof redis === 'function' ? redis() : redis.check());
     } finally {
       await infrastructure.close();
     }
@@ -33,7 +34,7 @@ describe('distributed infrastructure', () => {
       expect(infrastructure.database?.kind).toBe('postgres');
       expect(Object.keys(infrastructure.readiness).sort()).toEqual(['broker', 'database', 'redis']);
       expect('queues' in infrastructure.jobs).toBe(true);
-      for (const check of Object.values(infrastructure.readiness)) await check();
+      for (const check of Object.values(infrastructure.readiness)) await (typeof check === 'function' ? check() : check.check());
     } finally {
       await infrastructure.close();
     }

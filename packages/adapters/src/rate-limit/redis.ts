@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import type { RateLimitDecision, RateLimitStore } from '@timeslot/ports';
+import { REDIS_COMMAND_TIMEOUT_MS, createOutageReporter, reportRedisOutages, type AdapterLogger } from '../redis/resilience';
 
 export interface RedisRateLimitStoreOptions {
   /** Used to open (and, on close, quit) a connection when `redis` is not given. */
@@ -8,6 +9,8 @@ export interface RedisRateLimitStoreOptions {
   readonly keyPrefix?: string;
   /** A connection owned by the caller: it is used as is and not closed by `close()`. */
   readonly redis?: Redis;
+  /** Where connection failures go (rate-limited); without it they are not logged. */
+  readonly logger?: AdapterLogger;
 }
 
 // Both scripts take the time from Redis, so replicas whose clocks disagree still share one window.
@@ -51,7 +54,9 @@ type RateLimitRedis = Redis & {
 export function createRedisRateLimitStore(options: RedisRateLimitStoreOptions): RateLimitStore {
   const owned = options.redis === undefined;
   // Auto-pipelining sends the commands of concurrent requests in one write: far fewer syscalls under load.
-  const redis = (options.redis ?? new Redis(options.url, { enableAutoPipelining: true })) as RateLimitRedis;
+  // The command timeout bounds a call while Redis is away (queued for the reconnect otherwise).
+  const redis = (options.redis ?? new Redis(options.url, { enableAutoPipelining: true, commandTimeout: REDIS_COMMAND_TIMEOUT_MS })) as RateLimitRedis;
+  if (options.redis === undefined && options.logger) reportRedisOutages(redis, createOutageReporter(options.logger, { dependency: 'redis', client: 'rate-limit' }));
   redis.defineCommand('timeslotRateLimitHit', { numberOfKeys: 1, lua: HIT });
   redis.defineCommand('timeslotRateLimitPeek', { numberOfKeys: 1, lua: PEEK });
   const prefix = options.keyPrefix ?? 'ratelimit:';
