@@ -2,3 +2,5 @@ export * from './servers';
 export * from './processes';
 export * from './redis';
 export * from './problems';
+export * from './private-redis';
+export * from './private-rabbitmq';
