@@ -125,9 +125,15 @@ export async function startPrivateRabbitMq(options: { startTimeoutMs?: number } 
   }
 
   async function startApp(): Promise<void> {
-    const code = await ctl('start_app');
-    if (code !== 0) throw new Error(`rabbitmqctl -n ${node} start_app exited with ${code}`);
-    await waitFor(() => portOpen(port), startTimeoutMs, `RabbitMQ node ${node} did not open port ${port}`);
+    // Resolves when the port opens, not when rabbitmqctl (a VM of its own) gets round to exiting.
+    let failed: number | null | undefined;
+    void ctl('start_app').then((code) => {
+      if (code !== 0) failed = code;
+    });
+    await waitFor(async () => {
+      if (failed !== undefined) throw new Error(`rabbitmqctl -n ${node} start_app exited with ${failed}`);
+      return portOpen(port);
+    }, startTimeoutMs, `RabbitMQ node ${node} did not open port ${port}`);
   }
 
   async function shutdown(): Promise<void> {
