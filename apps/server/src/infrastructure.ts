@@ -48,10 +48,10 @@ function withClose(parts: Omit<Infrastructure, 'close'>): Infrastructure {
 }
 
 export async function createInfrastructure(mode: Mode, config: Config, needs: InfrastructureNeeds, logger: Logger): Promise<Infrastructure> {
-  return mode === 'embedded' ? embedded(config, needs) : distributed(config, needs, logger);
+  return mode === 'embedded' ? embedded(config, needs, logger) : distributed(config, needs, logger);
 }
 
-async function embedded(config: Config, needs: InfrastructureNeeds): Promise<Infrastructure> {
+async function embedded(config: Config, needs: InfrastructureNeeds, logger: Logger): Promise<Infrastructure> {
   let database: Database | undefined;
   if (needs.database) {
     const dataDir = path.resolve(config.DATA_DIR, 'pglite');
@@ -60,7 +60,8 @@ async function embedded(config: Config, needs: InfrastructureNeeds): Promise<Inf
   }
   const cache = createMemoryCache();
   const rateLimits = createMemoryRateLimitStore();
-  const bus = createMemoryEventBus();
+  // Through the process's logger: everything it prints is one JSON object per line.
+  const bus = createMemoryEventBus({ logger });
   const jobs = createMemoryJobQueue();
   return withClose({ database, cache, rateLimits, bus, jobs, readiness: database === undefined ? {} : { database: () => database.ping() } });
 }
@@ -81,7 +82,7 @@ async function distributed(config: Config, needs: InfrastructureNeeds, logger: L
   // A gateway-only process publishes, consumes and enqueues nothing; it still gets a bus and a
   // job queue so the types are uniform, but in-process ones that open no connection.
   const jobs = needs.database ? createBullMqJobQueue({ url: redisUrl, prefix: config.NAMESPACE, logger }) : createMemoryJobQueue();
-  const bus = needs.database ? createRabbitMqEventBus({ url: required('AMQP_URL'), exchange: `${config.NAMESPACE}.events`, logger }) : createMemoryEventBus();
+  const bus = needs.database ? createRabbitMqEventBus({ url: required('AMQP_URL'), exchange: `${config.NAMESPACE}.events`, logger }) : createMemoryEventBus({ logger });
   const readiness: Record<string, ReadinessCheck> = {
     // Without Redis reads go to the database, jobs are re-armed by sweeps and rate limits fail
     // open: degraded, not down.
