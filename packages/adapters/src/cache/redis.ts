@@ -85,8 +85,11 @@ export function createRedisCache(options: RedisCacheOptions): Cache {
   }
 
   async function replay(): Promise<void> {
+    // A call made while a replay runs waits for it: its keys are no longer in `pending`, but
+    // their deletes may not have been sent yet (a prefix scan takes several round trips).
+    if (replaying) return replaying;
     if (!pendingOverflow && pending.size === 0) return;
-    replaying ??= (async () => {
+    replaying = (async () => {
       const overflow = pendingOverflow;
       const keys = [...pending];
       pending.clear();
