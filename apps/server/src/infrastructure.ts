@@ -13,7 +13,7 @@ import {
   createRedisCache,
   createRedisRateLimitStore,
 } from '@timeslot/adapters';
-import type { Logger } from '@timeslot/kernel';
+import type { Logger, ReadinessCheck } from '@timeslot/kernel';
 import type { Config, Mode } from './config';
 
 /** The adapters behind every port, chosen here and nowhere else. */
@@ -23,8 +23,8 @@ export interface Infrastructure {
   readonly rateLimits: RateLimitStore;
   readonly bus: EventBus;
   readonly jobs: JobQueue;
-  /** Dependencies /readyz checks. */
-  readonly readiness: Record<string, () => Promise<void>>;
+  /** Dependencies /readyz checks; Redis is not critical (a cache and a job transport, see docs/architecture.md). */
+  readonly readiness: Record<string, ReadinessCheck>;
   close(): Promise<void>;
 }
 
@@ -48,10 +48,10 @@ function withClose(parts: Omit<Infrastructure, 'close'>): Infrastructure {
 }
 
 export async function createInfrastructure(mode: Mode, config: Config, needs: InfrastructureNeeds, logger: Logger): Promise<Infrastructure> {
-  return mode === 'embedded' ? embedded(config, needs) : distributed(config, needs, logger);
+  return mode === 'embedded' ? embedded(config, needs, logger) : distributed(config, needs, logger);
 }
 
-async function embedded(config: Config, needs: InfrastructureNeeds): Promise<Infrastructure> {
+async function embedded(config: Config, needs: InfrastructureNeeds, logger: Logger): Promise<Infrastructure> {
   let database: Database | undefined;
   if (needs.database) {
     const dataDir = path.resolve(config.DATA_DIR, 'pglite');
@@ -60,7 +60,8 @@ async function embedded(config: Config, needs: InfrastructureNeeds): Promise<Inf
   }
   const cache = createMemoryCache();
   const rateLimits = createMemoryRateLimitStore();
-  const bus = createMemoryEventBus();
+  // Through the process's logger: everything it prints is one JSON object per line.
+  const bus = createMemoryEventBus({ logger });
   const jobs = createMemoryJobQueue();
   return withClose({ database, cache, rateLimits, bus, jobs, readiness: database === undefined ? {} : { database: () => database.ping() } });
 }
@@ -76,14 +77,16 @@ async function distributed(config: Config, needs: InfrastructureNeeds, logger: L
     ? await createPostgresDatabase({ url: required('DATABASE_URL'), poolSize: config.DATABASE_POOL_SIZE, applicationName: 'timeslot' })
     : undefined;
   const redisUrl = required('REDIS_URL');
-  const cache = createRedisCache({ url: redisUrl, keyPrefix: `${config.NAMESPACE}:cache:` });
-  const rateLimits = createRedisRateLimitStore({ url: redisUrl, keyPrefix: `${config.NAMESPACE}:rl:` });
+  const cache = createRedisCache({ url: redisUrl, keyPrefix: `${config.NAMESPACE}:cache:`, logger });
+  const rateLimits = createRedisRateLimitStore({ url: redisUrl, keyPrefix: `${config.NAMESPACE}:rl:`, logger });
   // A gateway-only process publishes, consumes and enqueues nothing; it still gets a bus and a
   // job queue so the types are uniform, but in-process ones that open no connection.
-  const jobs = needs.database ? createBullMqJobQueue({ url: redisUrl, prefix: config.NAMESPACE }) : createMemoryJobQueue();
-  const bus = needs.database ? createRabbitMqEventBus({ url: required('AMQP_URL'), exchange: `${config.NAMESPACE}.events`, logger }) : createMemoryEventBus();
-  const readiness: Record<string, () => Promise<void>> = {
-    redis: () => cache.ping(),
+  const jobs = needs.database ? createBullMqJobQueue({ url: redisUrl, prefix: config.NAMESPACE, logger }) : createMemoryJobQueue();
+  const bus = needs.database ? createRabbitMqEventBus({ url: required('AMQP_URL'), exchange: `${config.NAMESPACE}.events`, logger }) : createMemoryEventBus({ logger });
+  const readiness: Record<string, ReadinessCheck> = {
+    // Without Redis reads go to the database, jobs are re-armed by sweeps and rate limits fail
+    // open: degraded, not down.
+    redis: { check: () => cache.ping(), critical: false },
   };
   if (database !== undefined) readiness.database = () => database.ping();
   if (needs.database) readiness.broker = () => bus.ping();

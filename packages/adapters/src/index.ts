@@ -3,3 +3,4 @@ export * from './cache';
 export * from './rate-limit';
 export * from './event-bus';
 export * from './job-queue';
+export * from './redis';

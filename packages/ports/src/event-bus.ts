@@ -50,5 +50,11 @@ export interface EventBus {
   /** Events dead-lettered for `consumer`, oldest first (for operators and tests). */
   deadLetters(consumer: string): Promise<EventEnvelope[]>;
   ping(): Promise<void>;
+  /**
+   * Calls `listener` each time the bus regains its broker after losing it (or after failing to
+   * reach it), so a publisher that backed off can resume at once. Returns the unsubscribe.
+   * In-process buses never lose anything and need not implement it.
+   */
+  onReconnect?(listener: () => void): () => void;
   close(): Promise<void>;
 }

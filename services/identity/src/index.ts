@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { JWTVerifyGetKey } from 'jose';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { createOutboxRelay, loadMigrations, migrate, outboxMigrations } from '@timeslot/adapters';
+import { createOutboxRelay, loadMigrations, migrate, outboxMigrations, registerOutboxLagMetric } from '@timeslot/adapters';
 import type { Logger, ServiceModule } from '@timeslot/kernel';
 import type { Cache, Database, EventBus, RateLimitStore } from '@timeslot/ports';
 import { createAttemptLimits } from './attempt-limits';
@@ -137,6 +137,7 @@ export async function createIdentityService(deps: IdentityDeps): Promise<Identit
 
   const routes: FastifyPluginAsync = async (instance) => {
     const app = instance.withTypeProvider<ZodTypeProvider>();
+    registerOutboxLagMetric(app.metrics.registry, 'identity', relay);
     registerAuthRoutes(app, auth);
     registerUserRoutes(app, profiles);
     registerJwksRoutes(app, options.signingKeys);

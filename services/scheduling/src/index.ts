@@ -1,9 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { createEventOutbox, createOutboxRelay, loadMigrations, migrate, outboxMigrations } from '@timeslot/adapters';
+import { createEventOutbox, createOutboxRelay, loadMigrations, migrate, outboxMigrations, registerOutboxLagMetric } from '@timeslot/adapters';
 import type { Logger, ServiceModule } from '@timeslot/kernel';
 import type { Cache, Database, EventBus, JobQueue, JobWorker } from '@timeslot/ports';
 import { startBookingWorkers } from './bookings/booking.jobs';
+import { registerBookingJobMetrics } from './bookings/booking.queues';
 import { bookingErrorCodes } from './bookings/booking.errors';
 import { registerBookingRoutes } from './bookings/booking.routes';
 import { resolveOptions, type SchedulingContext, type SchedulingOptions } from './context';
@@ -59,6 +60,8 @@ export async function createSchedulingService(deps: SchedulingDeps): Promise<Sch
 
   const routes: FastifyPluginAsync = async (instance) => {
     const app = instance.withTypeProvider<ZodTypeProvider>();
+    registerOutboxLagMetric(app.metrics.registry, 'scheduling', relay);
+    registerBookingJobMetrics(app.metrics.registry, context);
     registerProviderRoutes(app, context);
     registerBookingRoutes(app, context);
   };

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { Cache } from '@timeslot/ports';
+import type { Cache, CacheHealth } from '@timeslot/ports';
 import { decode, encode, validTtl } from './codec';
 
 export interface MemoryCacheOptions {
@@ -77,6 +77,8 @@ export function createMemoryCache(options: MemoryCacheOptions = {}): Cache {
     },
 
     async ping(): Promise<void> {},
+
+    health: (): CacheHealth => ({ available: true, outages: 0 }),
 
     async close(): Promise<void> {
       for (const flight of flights.values()) flight.leased = false;

@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { Gauge, type Registry } from 'prom-client';
 import { eventEnvelopeSchema } from '@timeslot/ports';
 import type { Database, Db, EventBus, EventEnvelope, Migration } from '@timeslot/ports';
 import { executeRows } from './migrate';
@@ -109,6 +110,8 @@ export interface OutboxRelay {
    * deleted from each. Runs on its own every `pruneIntervalMs` while started.
    */
   prune(): Promise<{ outbox: number; inbox: number }>;
+  /** Age in seconds of the oldest unsent row (0 when none): how far behind the broker is. */
+  lagSeconds(): Promise<number>;
   /** Stop polling and pruning, and wait for a running pass and prune. */
   stop(): Promise<void>;
 }
@@ -276,6 +279,20 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let ticking: Promise<void> = Promise.resolve();
   let running = false;
   let rerun = false;
+  // Set when the broker came back during a pass: that pass may still fail (it started before).
+  let resumed = false;
+  let stopListening: (() => void) | undefined;
+
+  /** The broker is back: whatever backoff the outage built up, publish the backlog now. */
+  function resume(): void {
+    failures = 0;
+    if (running) {
+      rerun = true;
+      resumed = true;
+    } else {
+      schedule(0);
+    }
+  }
 
   function schedule(delayMs: number): void {
     if (!started) return;
@@ -309,8 +326,9 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       logger.error({ err: error, schema, failures }, 'outbox relay could not publish; will retry');
     }
     running = false;
-    const again = rerun && failures === 0;
+    const again = rerun && (failures === 0 || resumed);
     rerun = false;
+    resumed = false;
     schedule(again ? 0 : failures === 0 ? pollIntervalMs : Math.min(pollIntervalMs * 2 ** failures, Math.max(MAX_BACKOFF_MS, pollIntervalMs)));
   }
 
@@ -318,6 +336,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     start(): void {
       if (started) return;
       started = true;
+      stopListening = bus.onReconnect?.(resume);
       schedule(0);
       schedulePrune(0);
     },
@@ -327,8 +346,18 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     },
     flush: drain,
     prune,
+    async lagSeconds(): Promise<number> {
+      // The partial index on unsent rows makes this one index probe however large the table.
+      const [row] = await executeRows<{ age: number | string | null }>(
+        database.db,
+        sql`select extract(epoch from now() - min(created_at)) as age from ${outbox} where sent_at is null`,
+      );
+      return Math.max(0, Number(row?.age ?? 0));
+    },
     async stop(): Promise<void> {
       started = false;
+      stopListening?.();
+      stopListening = undefined;
       clearTimeout(timer);
       timer = undefined;
       dueAt = Infinity;
@@ -362,6 +391,49 @@ export async function handleOnce(
     await work(tx);
     return true;
   });
+}
+
+const lagSources = new WeakMap<Registry, Map<string, Pick<OutboxRelay, 'lagSeconds'>>>();
+const LAG_QUERY_TIMEOUT_MS = 1000;
+
+/**
+ * Registers `outbox_oldest_unsent_age_seconds{outbox=<name>}` on `registry`, read from the
+ * database at each scrape. It grows while the broker is away and falls to 0 once the backlog is
+ * sent: alert on it staying above a few seconds. Safe to call again for the same registry.
+ */
+export function registerOutboxLagMetric(registry: Registry, name: string, relay: Pick<OutboxRelay, 'lagSeconds'>): void {
+  let sources = lagSources.get(registry);
+  if (sources === undefined) {
+    const known = new Map<string, Pick<OutboxRelay, 'lagSeconds'>>();
+    sources = known;
+    lagSources.set(registry, known);
+    if (registry.getSingleMetric('outbox_oldest_unsent_age_seconds') === undefined) {
+      new Gauge({
+        name: 'outbox_oldest_unsent_age_seconds',
+        help: 'Age of the oldest outbox row not yet published to the broker (0 when all are sent)',
+        labelNames: ['outbox'],
+        registers: [registry],
+        async collect() {
+          await Promise.all(
+            [...known].map(async ([outbox, source]) => {
+              let timer: NodeJS.Timeout | undefined;
+              const timeout = new Promise<never>((_, reject) => {
+                timer = setTimeout(() => reject(new Error('timeout')), LAG_QUERY_TIMEOUT_MS);
+              });
+              try {
+                this.set({ outbox }, await Promise.race([source.lagSeconds(), timeout]));
+              } catch {
+                // The database is away: keep the last value rather than fail the whole scrape.
+              } finally {
+                clearTimeout(timer);
+              }
+            }),
+          );
+        },
+      });
+    }
+  }
+  sources.set(name, relay);
 }
 
 /** What a service's domain code sees of the outbox: write events with the change, nudge after commit. */

@@ -2,6 +2,7 @@ import amqp from 'amqplib';
 import type { ChannelModel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
 import { eventEnvelopeSchema } from '@timeslot/ports';
 import type { EventBus, EventEnvelope, EventHandler, SubscribeOptions, Subscription } from '@timeslot/ports';
+import { createOutageReporter } from '../redis/resilience';
 import { assertEnvelopes, consoleLogger, resolveSubscribeOptions } from './memory';
 import type { EventBusLogger } from './memory';
 
@@ -15,7 +16,9 @@ export interface RabbitMqEventBusOptions {
 }
 
 const RECONNECT_MIN_MS = 100;
-const RECONNECT_MAX_MS = 5_000;
+// Short: the outbox relay resumes on the reconnect signal, so this bounds how long events wait
+// after the broker is back. A refused connect a second costs the broker nothing.
+const RECONNECT_MAX_MS = 1_000;
 const CONNECT_TIMEOUT_MS = 5_000;
 
 /** Queue names of one consumer; `<exchange>.<consumer>` is what operators see in RabbitMQ. */
@@ -118,6 +121,23 @@ export function createRabbitMqEventBus(options: RabbitMqEventBusOptions): EventB
   let repairTimer: NodeJS.Timeout | undefined;
   let repairAttempt = 0;
   let closing: Promise<void> | undefined;
+  const reconnectListeners = new Set<() => void>();
+  // Lost means a repair is under way; its success is what listeners hear about.
+  let lost = false;
+  const outage = createOutageReporter({ warn: (obj, msg) => logger.warn(obj, msg), info: (obj, msg) => logger.warn(obj, msg) }, { dependency: 'rabbitmq', exchange });
+
+  function reconnected(): void {
+    if (!lost) return;
+    lost = false;
+    outage.recovered();
+    for (const listener of reconnectListeners) {
+      try {
+        listener();
+      } catch (error) {
+        logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'A reconnect listener failed');
+      }
+    }
+  }
 
   async function open(): Promise<ChannelModel> {
     const conn = await amqp.connect(options.url, { timeout: CONNECT_TIMEOUT_MS });
@@ -139,10 +159,20 @@ export function createRabbitMqEventBus(options: RabbitMqEventBusOptions): EventB
     if (connection) return Promise.resolve(connection);
     if (repairTimer) return Promise.reject(new Error('RabbitMQ is unreachable; reconnecting.'));
     connecting ??= open()
-      .then((conn) => {
-        connection = conn;
-        return conn;
-      })
+      .then(
+        (conn) => {
+          connection = conn;
+          reconnected();
+          return conn;
+        },
+        (error: unknown) => {
+          // From now on callers fail fast and a repair loop reconnects (and signals it) alone.
+          lost = true;
+          outage.failed(error);
+          scheduleRepair();
+          throw error;
+        },
+      )
       .finally(() => {
         connecting = undefined;
       });
@@ -158,7 +188,8 @@ export function createRabbitMqEventBus(options: RabbitMqEventBusOptions): EventB
       consumer.consumerTag = undefined;
     }
     if (closing) return;
-    logger.warn({ exchange }, 'RabbitMQ connection lost; reconnecting');
+    lost = true;
+    outage.failed(new Error('RabbitMQ connection lost'));
     scheduleRepair();
   }
 
@@ -180,8 +211,8 @@ export function createRabbitMqEventBus(options: RabbitMqEventBusOptions): EventB
         if (!consumer.closed && !consumer.channel) await attach(consumer, conn);
       }
       repairAttempt = 0;
-    } catch (error) {
-      logger.warn({ exchange, err: error instanceof Error ? error.message : String(error) }, 'RabbitMQ reconnect failed; will retry');
+    } catch {
+      // connect() reported it and scheduled the next try; a failed attach is retried here.
       scheduleRepair();
     }
   }
@@ -395,6 +426,11 @@ export function createRabbitMqEventBus(options: RabbitMqEventBusOptions): EventB
     async ping() {
       const channel = await publisherChannel();
       await channel.checkExchange(exchange);
+    },
+
+    onReconnect(listener) {
+      reconnectListeners.add(listener);
+      return () => reconnectListeners.delete(listener);
     },
 
     close() {

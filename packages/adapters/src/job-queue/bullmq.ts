@@ -2,17 +2,19 @@ import { Queue, Worker } from 'bullmq';
 import type { Job as BullJob } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { EnqueueOptions, FailedJob, Job, JobQueue, JobWorker, QueueCounts, WorkerOptions } from '@timeslot/ports';
+import { createOutageReporter, createRedisGuard, errorMessage, failFastRedisOptions, reportRedisOutages, type AdapterLogger } from '../redis/resilience';
 import { COMPLETED_KEPT, assertJobId, resolveRetry } from './memory';
 
-export interface JobQueueLogger {
-  warn(obj: object, msg: string): void;
-}
+export type JobQueueLogger = AdapterLogger;
 
 export interface BullMqJobQueueOptions {
   readonly url: string;
   /** BullMQ's key prefix in Redis (default `timeslot`). */
   readonly prefix?: string;
+  /** Where failures go; Redis outages are rate-limited. Default: JSON lines on stderr. */
   readonly logger?: JobQueueLogger;
+  /** How long an enqueue may take before it fails (default 1000 ms). */
+  readonly enqueueTimeoutMs?: number;
 }
 
 /** The JobQueue plus the BullMQ queues behind it, for dashboards such as bull-board. */
@@ -22,7 +24,17 @@ export interface BullMqJobQueue extends JobQueue {
   queue(name: string): Queue;
 }
 
-const consoleLogger: JobQueueLogger = { warn: (obj, msg) => console.warn(msg, obj) };
+const line = (level: string, obj: object, msg: string): void => {
+  process.stderr.write(`${JSON.stringify({ level, time: new Date().toISOString(), ...obj, msg })}\n`);
+};
+// Still one JSON object per line, like the processes' pino output, for callers that pass none.
+const stderrLogger: JobQueueLogger = { warn: (obj, msg) => line('warn', obj, msg), info: (obj, msg) => line('info', obj, msg) };
+
+/** Errors a dead Redis causes; reported as an outage rather than one line each. */
+const connectionError = (error: Error): boolean =>
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EHOSTUNREACH|Connection is closed|Stream isn't writeable|Command timed out|max retries|MaxRetriesPerRequest/i.test(
+    `${error.name} ${error.message}`,
+  );
 
 /**
  * What a BullMQ job's data holds: the caller's payload and the request id beside it, so the
@@ -38,7 +50,15 @@ function unwrap(data: unknown): { data: unknown; requestId?: string } {
   return stored.requestId === undefined ? { data: stored.payload } : { data: stored.payload, requestId: stored.requestId };
 }
 
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+const message = errorMessage;
+
+function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
 
 /**
  * The distributed JobQueue on BullMQ. Its limiter counts starts in Redis per queue, so a rate
@@ -47,14 +67,24 @@ const message = (error: unknown): string => (error instanceof Error ? error.mess
  */
 export function createBullMqJobQueue(options: BullMqJobQueueOptions): BullMqJobQueue {
   const prefix = options.prefix ?? 'timeslot';
-  const logger = options.logger ?? consoleLogger;
-  // Producers fail fast when Redis is away (an enqueue inside a request must not hang), while
-  // workers wait for it: BullMQ requires maxRetriesPerRequest null on worker connections.
-  const producerConnection = new Redis(options.url, { maxRetriesPerRequest: 3 });
+  const logger = options.logger ?? stderrLogger;
+  const enqueueTimeoutMs = options.enqueueTimeoutMs ?? 1000;
+  // Producers fail fast when Redis is away (an enqueue inside a request must not hang: callers
+  // log it and a sweep re-arms the job later), while workers wait for it: BullMQ requires
+  // maxRetriesPerRequest null on worker connections. No command timeout on the producer either:
+  // BullMQ's scripts there are short, and the guard's deadline bounds a whole enqueue.
+  const producerConnection = new Redis(options.url, { ...failFastRedisOptions(), commandTimeout: undefined, enableAutoPipelining: false });
   const workerConnection = new Redis(options.url, { maxRetriesPerRequest: null });
-  for (const connection of [producerConnection, workerConnection]) {
-    connection.on('error', (error: Error) => logger.warn({ err: error.message }, 'Redis connection error (job queue)'));
-  }
+  const producerOutage = createOutageReporter(logger, { dependency: 'redis', client: 'job-queue' });
+  const workerOutage = createOutageReporter(logger, { dependency: 'redis', client: 'job-worker' });
+  reportRedisOutages(producerConnection, producerOutage);
+  reportRedisOutages(workerConnection, workerOutage);
+  // A worker polling a dead Redis reports an error per try: the same outage, not news each time.
+  const report = (fields: object, msg: string) => (error: Error) => {
+    if (connectionError(error)) workerOutage.failed(error);
+    else logger.warn({ ...fields, err: error.message }, msg);
+  };
+  const guard = createRedisGuard(producerConnection, { firstConnectWaitMs: enqueueTimeoutMs });
   const queues = new Map<string, Queue>();
   const workers = new Set<Worker>();
   let closing: Promise<void> | undefined;
@@ -64,7 +94,7 @@ export function createBullMqJobQueue(options: BullMqJobQueueOptions): BullMqJobQ
     let queue = queues.get(name);
     if (!queue) {
       queue = new Queue(name, { connection: producerConnection, prefix });
-      queue.on('error', (error: Error) => logger.warn({ queue: name, err: error.message }, 'BullMQ queue error'));
+      queue.on('error', report({ queue: name }, 'BullMQ queue error'));
       queues.set(name, queue);
     }
     return queue;
@@ -79,14 +109,23 @@ export function createBullMqJobQueue(options: BullMqJobQueueOptions): BullMqJobQ
       // BullMQ ignores an add whose jobId it still holds, in any state: that is the dedup.
       const retry = resolveRetry(enqueueOptions);
       const envelope: StoredData = { payload: data, ...(enqueueOptions.requestId === undefined ? {} : { requestId: enqueueOptions.requestId }) };
-      await queueOf(queue).add(name, envelope, {
-        jobId: enqueueOptions.jobId,
-        delay: enqueueOptions.delayMs,
-        attempts: retry.attempts,
-        backoff: { type: 'exponential', delay: retry.backoffMs },
-        removeOnComplete: { count: COMPLETED_KEPT },
-        removeOnFail: false,
-      });
+      const target = queueOf(queue);
+      // Through the breaker: while Redis is down an enqueue fails at once instead of each one
+      // waiting out its deadline. One that timed out may still land later; its job id dedupes it.
+      await guard.run(() =>
+        withDeadline(
+          target.add(name, envelope, {
+            jobId: enqueueOptions.jobId,
+            delay: enqueueOptions.delayMs,
+            attempts: retry.attempts,
+            backoff: { type: 'exponential', delay: retry.backoffMs },
+            removeOnComplete: { count: COMPLETED_KEPT },
+            removeOnFail: false,
+          }),
+          enqueueTimeoutMs,
+          `Enqueuing on ${queue}`,
+        ),
+      );
     },
 
     async process<T>(queue: string, handler: (job: Job<T>) => Promise<void>, workerOptions: WorkerOptions = {}): Promise<JobWorker> {
@@ -105,7 +144,7 @@ export function createBullMqJobQueue(options: BullMqJobQueueOptions): BullMqJobQ
           limiter: rateLimit ? { max: rateLimit.max, duration: rateLimit.durationMs } : undefined,
         },
       );
-      worker.on('error', (error: Error) => logger.warn({ queue, err: error.message }, 'BullMQ worker error'));
+      worker.on('error', report({ queue }, 'BullMQ worker error'));
       worker.on('failed', (job: BullJob | undefined, error: Error) =>
         logger.warn({ queue, jobId: job?.id, name: job?.name, attempt: job?.attemptsMade, err: error.message }, 'Job failed'),
       );
@@ -157,6 +196,7 @@ export function createBullMqJobQueue(options: BullMqJobQueueOptions): BullMqJobQ
 
     close() {
       closing ??= (async () => {
+        guard.close();
         await Promise.allSettled([...workers].map((worker) => worker.close()));
         workers.clear();
         await Promise.allSettled([...queues.values()].map((queue) => queue.close()));

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import type { RateLimitDecision, RateLimitStore } from '@timeslot/ports';
+import { createOutageReporter, createRedisGuard, failFastRedisOptions, reportRedisOutages, type AdapterLogger } from '../redis/resilience';
 
 export interface RedisRateLimitStoreOptions {
   /** Used to open (and, on close, quit) a connection when `redis` is not given. */
@@ -8,6 +9,8 @@ export interface RedisRateLimitStoreOptions {
   readonly keyPrefix?: string;
   /** A connection owned by the caller: it is used as is and not closed by `close()`. */
   readonly redis?: Redis;
+  /** Where connection failures go (rate-limited); without it they are not logged. */
+  readonly logger?: AdapterLogger;
 }
 
 // Both scripts take the time from Redis, so replicas whose clocks disagree still share one window.
@@ -51,7 +54,11 @@ type RateLimitRedis = Redis & {
 export function createRedisRateLimitStore(options: RedisRateLimitStoreOptions): RateLimitStore {
   const owned = options.redis === undefined;
   // Auto-pipelining sends the commands of concurrent requests in one write: far fewer syscalls under load.
-  const redis = (options.redis ?? new Redis(options.url, { enableAutoPipelining: true })) as RateLimitRedis;
+  // While Redis is away a call fails at once (circuit breaker, no offline queue) instead of
+  // waiting for the reconnect: the gateway then lets the request through (fails open).
+  const redis = (options.redis ?? new Redis(options.url, failFastRedisOptions())) as RateLimitRedis;
+  if (options.redis === undefined && options.logger) reportRedisOutages(redis, createOutageReporter(options.logger, { dependency: 'redis', client: 'rate-limit' }));
+  const guard = createRedisGuard(redis);
   redis.defineCommand('timeslotRateLimitHit', { numberOfKeys: 1, lua: HIT });
   redis.defineCommand('timeslotRateLimitPeek', { numberOfKeys: 1, lua: PEEK });
   const prefix = options.keyPrefix ?? 'ratelimit:';
@@ -59,27 +66,28 @@ export function createRedisRateLimitStore(options: RedisRateLimitStoreOptions): 
   return {
     async hit(key: string, limit: number, windowMs: number): Promise<RateLimitDecision> {
       const length = validWindow(limit, windowMs);
-      const [count, resetMs] = await redis.timeslotRateLimitHit(prefix + key, length);
+      const [count, resetMs] = await guard.run(() => redis.timeslotRateLimitHit(prefix + key, length));
       return { allowed: count <= limit, limit, remaining: Math.max(0, limit - count), resetMs };
     },
 
     async peek(key: string, limit: number, windowMs: number): Promise<RateLimitDecision> {
       const length = validWindow(limit, windowMs);
-      const [count, resetMs] = await redis.timeslotRateLimitPeek(prefix + key, length);
+      const [count, resetMs] = await guard.run(() => redis.timeslotRateLimitPeek(prefix + key, length));
       // "Would one more hit be allowed": decide as if it were counted, and report what is left now.
       return { allowed: count + 1 <= limit, limit, remaining: Math.max(0, limit - count), resetMs };
     },
 
     async reset(key: string): Promise<void> {
-      await redis.del(prefix + key);
+      await guard.run(() => redis.del(prefix + key));
     },
 
     async ping(): Promise<void> {
-      await redis.ping();
+      await guard.run(() => redis.ping());
     },
 
     async close(): Promise<void> {
-      if (owned) await redis.quit();
+      guard.close();
+      if (owned) await redis.quit().catch(() => redis.disconnect());
     },
   };
 }

@@ -13,8 +13,13 @@ import { requestIdFrom } from './request-id';
 
 export type App = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
 
-/** A dependency `/readyz` checks; it rejects while the dependency is unreachable. */
-export type ReadinessCheck = () => Promise<void>;
+/**
+ * A dependency `/readyz` checks; it rejects while the dependency is unreachable. One the process
+ * can work without (`critical: false`, e.g. a cache) is reported as `degraded: …` in the body
+ * while it fails, and leaves the answer 200: a load balancer must not pull every replica at once
+ * for a dependency they all share and can do without.
+ */
+export type ReadinessCheck = (() => Promise<void>) | { readonly check: () => Promise<void>; readonly critical: false };
 
 export interface HttpServerOptions {
   /** Name used in logs, metrics and the OpenAPI title. */
@@ -40,7 +45,7 @@ export interface HttpServerOptions {
 declare module 'fastify' {
   interface FastifyInstance {
     /** Register another dependency for /readyz. */
-    addReadinessCheck(name: string, check: () => Promise<void>): void;
+    addReadinessCheck(name: string, check: ReadinessCheck): void;
     /**
      * Start draining before `close()` (on SIGTERM): /readyz answers 503 at once, every response
      * says `Connection: close`, and requests that arrive from now on get 503 SHUTTING_DOWN with
@@ -224,23 +229,27 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
     }
     const results = await Promise.all(
       [...checks].map(async ([name, check]) => {
+        const critical = typeof check === 'function';
         try {
-          await withTimeout(check(), readinessTimeoutMs, name);
-          return [name, 'ok'] as const;
+          await withTimeout(critical ? check() : check.check(), readinessTimeoutMs, name);
+          return [name, 'ok', critical] as const;
         } catch (error) {
-          return [name, error instanceof Error ? error.message : 'unreachable'] as const;
+          const reason = error instanceof Error ? error.message : 'unreachable';
+          return [name, critical ? reason : `degraded: ${reason}`, critical] as const;
         }
       }),
     );
-    const failing = results.filter(([, status]) => status !== 'ok');
-    const body = { status: failing.length === 0 ? 'ready' : 'unavailable', checks: Object.fromEntries(results) };
+    const failing = results.filter(([, status, critical]) => status !== 'ok' && critical);
+    const statuses = Object.fromEntries(results.map(([name, status]) => [name, status]));
+    const degraded = results.some(([, status]) => status !== 'ok');
+    const body = { status: failing.length > 0 ? 'unavailable' : degraded ? 'degraded' : 'ready', checks: statuses };
     if (failing.length > 0) {
       return reply
         .status(503)
         .type(problemContentType)
         .send({
           ...toProblem(commonErrors.unavailable(`Not ready: ${failing.map(([name]) => name).join(', ')} unreachable.`)),
-          checks: body.checks,
+          checks: statuses,
         });
     }
     return body;

@@ -2,7 +2,7 @@ import type { JobWorker } from '@timeslot/ports';
 import type { SchedulingContext } from '../context';
 import { createWaitlistRepository } from '../waitlist/waitlist.repository';
 import { processWaitlistJob } from '../waitlist/waitlist.service';
-import { holdQueue, scheduleHoldExpiry, waitlistQueue, type HoldJob, type WaitlistJob } from './booking.queues';
+import { enqueueAfterCommit, holdQueue, scheduleHoldExpiry, takeRearmNeeded, waitlistQueue, type HoldJob, type WaitlistJob } from './booking.queues';
 import { createBookingRepository } from './booking.repository';
 import { expireHold } from './booking.transitions';
 import { createIdempotencyStore } from './idempotency';
@@ -10,6 +10,11 @@ import { createIdempotencyStore } from './idempotency';
 export interface BookingWorkerOptions {
   /** How often the sweep backs up the hold jobs (default one minute; 0 = only at start). */
   readonly sweepIntervalMs?: number;
+  /**
+   * How often to look whether an enqueue failed (the job queue was down) and, if so, re-arm the
+   * jobs of pending holds and re-check the waitlists (default 2 s; a look is a flag test).
+   */
+  readonly rearmCheckMs?: number;
 }
 
 const SWEEP_BATCH = 500;
@@ -45,7 +50,9 @@ async function recheckWaitlists(ctx: SchedulingContext): Promise<void> {
     const data: WaitlistJob =
       target.startsAt !== null ? { serviceId: target.serviceId, start: target.startsAt.getTime() } : { serviceId: target.serviceId, date: target.date ?? '' };
     const key = data.start !== undefined ? String(data.start) : (data.date ?? '');
-    await ctx.jobs.enqueue<WaitlistJob>(waitlistQueue, 'recheck', data, { jobId: `recheck-${target.serviceId}-${key}-${boot}` });
+    const jobId = `recheck-${target.serviceId}-${key}-${boot}`;
+    // A failure asks for another re-arm pass; the rest would fail the same way.
+    if (!(await enqueueAfterCommit(ctx, waitlistQueue, () => ctx.jobs.enqueue<WaitlistJob>(waitlistQueue, 'recheck', data, { jobId }), { serviceId: target.serviceId }))) return;
   }
 }
 
@@ -88,10 +95,17 @@ export async function startBookingWorkers(ctx: SchedulingContext, options: Booki
   const intervalMs = options.sweepIntervalMs ?? 60_000;
   const timer = intervalMs > 0 ? setInterval(() => sweep(false), intervalMs) : undefined;
   timer?.unref();
+  // Jobs that failed to enqueue while the queue was down: re-armed from the database, retried
+  // until an attempt enqueues everything (an enqueue failing again sets the flag again).
+  const rearmTimer = setInterval(() => {
+    if (takeRearmNeeded(ctx)) sweep(true);
+  }, options.rearmCheckMs ?? 2_000);
+  rearmTimer.unref();
   const sweeper: JobWorker = {
     async close() {
       closed = true;
       clearInterval(timer);
+      clearInterval(rearmTimer);
       await running;
     },
   };

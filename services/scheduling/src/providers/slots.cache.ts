@@ -18,22 +18,29 @@ import type { Cache } from '@timeslot/ports';
  * When the token is missing (first read, or evicted), the reader sets a fresh one. Two readers may
  * race to do so, or race a writer; whichever set comes last wins, and every page filed under it
  * was still computed after it was set, so after any commit that preceded it.
+ *
+ * While the shared Cache is unavailable (Redis down) there is no token to trust: a writer's new
+ * token may not have reached it. `version` then returns undefined and pages are computed from the
+ * database for each reader and kept nowhere. Pages kept before an outage are dropped once the
+ * cache reports one (`health().outages` changed), since a write during it may have failed to
+ * replace the token (the Cache deletes such a token when Redis answers again).
  */
 export interface SlotCache<Page> {
-  /** The provider's current token (set here when there is none). */
-  version(providerId: string): Promise<string>;
+  /** The provider's current token (set here when there is none); undefined while the cache is unavailable. */
+  version(providerId: string): Promise<string | undefined>;
   /** Call after committing any change to the provider's slots, before answering the request. */
   changed(providerId: string): Promise<void>;
   /**
    * The page under `key`, computed by `load` when missing or stale (`now` ≥ its `expiresAt`).
    * Concurrent misses of one key in this process share one load. `load` may throw, or return a
    * page already stale (`expiresAt` ≤ `now`), to answer without keeping anything. `source` says
-   * how it was found: kept, loaded by this call, or shared with a load already running.
+   * how it was found: kept, loaded by this call, shared with a load already running, or computed
+   * for this reader alone because there was no version (`key` undefined).
    */
-  page(key: string, now: number, load: () => Promise<CachedPage<Page>>): Promise<{ page: CachedPage<Page>; source: PageSource }>;
+  page(key: string | undefined, now: number, load: () => Promise<CachedPage<Page>>): Promise<{ page: CachedPage<Page>; source: PageSource }>;
 }
 
-export type PageSource = 'hit' | 'miss' | 'shared';
+export type PageSource = 'hit' | 'miss' | 'shared' | 'uncached';
 
 export interface CachedPage<Page> {
   /** What the reader needs besides the body (e.g. what a permission check reads). */
@@ -70,11 +77,26 @@ export function createSlotCache<Page extends object>(options: SlotCacheOptions):
   });
   const loading = new Map<string, Promise<CachedPage<Page>>>();
   const creating = new Map<string, Promise<string>>();
+  let outagesSeen = cache.health().outages;
+
+  /** Drops what was kept before an outage; false while the cache cannot be trusted at all. */
+  function usable(): boolean {
+    const health = cache.health();
+    if (health.outages !== outagesSeen) {
+      outagesSeen = health.outages;
+      pages.clear();
+      loading.clear();
+    }
+    return health.available;
+  }
 
   return {
     async version(providerId) {
+      if (!usable()) return undefined;
       const current = await cache.get<string>(versionKey(providerId));
       if (current !== undefined) return current;
+      // A miss may be the cache failing just now: a token it did not keep must not file pages.
+      if (!usable()) return undefined;
       // One new token per provider at a time in this process: a burst of first reads would
       // otherwise each set its own, file the same page under each, and compute it once per reader.
       let pending = creating.get(providerId);
@@ -94,18 +116,21 @@ export function createSlotCache<Page extends object>(options: SlotCacheOptions):
     },
 
     async page(key, now, load) {
+      if (key === undefined) return { page: await load(), source: 'uncached' };
+      const outages = outagesSeen;
       const hit = pages.get(key);
       if (hit !== undefined && now < hit.expiresAt) return { page: hit, source: 'hit' };
       const running = loading.get(key);
       if (running !== undefined) return { page: await running, source: 'shared' };
       const pending = load().then(
         (page) => {
-          loading.delete(key);
-          if (page.expiresAt > now) pages.set(key, page);
+          if (loading.get(key) === pending) loading.delete(key);
+          // A load that spans an outage may have read data a lost invalidation would have covered.
+          if (page.expiresAt > now && outages === outagesSeen && usable()) pages.set(key, page);
           return page;
         },
         (error: unknown) => {
-          loading.delete(key);
+          if (loading.get(key) === pending) loading.delete(key);
           throw error;
         },
       );

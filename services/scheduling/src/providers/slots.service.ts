@@ -101,7 +101,7 @@ export function createSlotsService(ctx: SchedulingContext, deps: SlotsServiceDep
       // Read before the database (in compute): the order the cache's correctness rests on.
       const version = await ctx.slotCache.version(providerId);
       const now = ctx.options.now().getTime();
-      const key = `${providerId}|${version}|${query.serviceId}|${from}|${to}|${query.timeZone ?? ''}`;
+      const key = version === undefined ? undefined : `${providerId}|${version}|${query.serviceId}|${from}|${to}|${query.timeZone ?? ''}`;
       const found = await ctx.slotCache.page(key, now, () => compute(providerId, query, from, to, now));
       authorize(viewer, found.page.meta);
       return found;
