@@ -1,3 +1,4 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { problemSchema, type App } from '@timeslot/kernel';
 import type { AuthService } from './auth.service';
@@ -5,10 +6,19 @@ import { loginBody, logoutBody, refreshBody, registerBody, sessionSchema } from 
 
 const tags = ['auth'];
 
+/**
+ * RFC 6749 §5.1: responses that carry tokens must not be stored by any cache. Set before the
+ * handler runs, so the route's error answers carry it too.
+ */
+async function noStore(_request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+}
+
 export function registerAuthRoutes(app: App, auth: AuthService): void {
   app.post(
     '/api/v1/auth/register',
     {
+      onRequest: noStore,
       schema: {
         tags,
         summary: 'Create an account',
@@ -26,6 +36,7 @@ export function registerAuthRoutes(app: App, auth: AuthService): void {
   app.post(
     '/api/v1/auth/login',
     {
+      onRequest: noStore,
       schema: {
         tags,
         summary: 'Sign in with email and password',
@@ -40,6 +51,7 @@ export function registerAuthRoutes(app: App, auth: AuthService): void {
   app.post(
     '/api/v1/auth/refresh',
     {
+      onRequest: noStore,
       schema: {
         tags,
         summary: 'Exchange a refresh token for a new session',

@@ -17,6 +17,10 @@ export function identityTables(schemaName: string) {
     passwordHash: text('password_hash').notNull(),
     timeZone: text('time_zone').notNull(),
     locale: text('locale').notNull(),
+    disabledAt: timestamp('disabled_at', { withTimezone: true }),
+    disabledReason: text('disabled_reason'),
+    /** When an administrator last re-enabled the account (tokens from before stay refused). */
+    enabledAt: timestamp('enabled_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   });
