@@ -25,13 +25,17 @@ export function registerAccountRoutes(app: App, accounts: AccountService): void 
         description:
           'Refuses the account’s login (403 ACCOUNT_DISABLED) and refresh, revokes its refresh tokens, and makes every service refuse its access tokens within seconds (401 TOKEN_REVOKED). Disabling a disabled account changes nothing. Administrators cannot disable themselves (409).',
         params: userIdParams,
-        body: disableBody.optional(),
+        body: disableBody,
         response: { ...responses, 409: problemSchema },
+      },
+      // The body is optional: a POST without one counts as `{}`.
+      preValidation: async (request) => {
+        request.body ??= {};
       },
     },
     async (request) => {
       const admin = requireRole(request, 'admin');
-      return accounts.disable(request.params.id, request.body?.reason, { adminId: admin.userId, requestId: request.id });
+      return accounts.disable(request.params.id, request.body.reason, { adminId: admin.userId, requestId: request.id });
     },
   );
 

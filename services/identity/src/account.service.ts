@@ -47,7 +47,10 @@ export function createAccountService(deps: AccountServiceDeps) {
     }
   }
 
-  const enabledSince = (at: Date): AccountStatus => ({ state: 'enabled', notBefore: Math.floor(at.getTime() / 1000) });
+  // A token's iat has whole seconds: one issued in the second of the disabling may predate it, so
+  // that whole second is refused too. (Only a sign-in after re-enabling within that same second
+  // would lose its token to this; the user signs in again.)
+  const enabledAfter = (disabledAt: Date): AccountStatus => ({ state: 'enabled', notBefore: Math.floor(disabledAt.getTime() / 1000) + 1 });
 
   async function lockedUser(tx: Db, userId: string): Promise<UserRow> {
     const row = await users.findByIdForUpdate(tx, userId);
@@ -93,10 +96,9 @@ export function createAccountService(deps: AccountServiceDeps) {
       const row = await database.db.transaction(async (tx) => {
         const current = await lockedUser(tx, userId);
         if (current.disabledAt === null) return current;
-        const at = new Date();
-        const updated = (await users.setEnabled(tx, userId, at)) ?? current;
+        const updated = (await users.setEnabled(tx, userId, current.disabledAt)) ?? current;
         await outbox.append(tx, [makeEvent(events.userEnabled, { userId, enabledBy: context.adminId }, { source: eventSource, requestId: context.requestId })]);
-        await share(userId, enabledSince(at));
+        await share(userId, enabledAfter(current.disabledAt));
         return updated;
       });
       logger.info({ userId, adminId: context.adminId, requestId: context.requestId }, 'account enabled');
@@ -104,8 +106,8 @@ export function createAccountService(deps: AccountServiceDeps) {
     },
 
     /**
-     * Writes the cache entry of every account disabled or re-enabled within one entry lifetime,
-     * from the database: after a cache restart (or a lost write) every process learns them again.
+     * Writes the cache entry of every account disabled within one entry lifetime (re-enabled
+     * since or not), from the database: after a cache restart (or a lost write) every process learns them again.
      * The rows are share-locked meanwhile, so a concurrent change cannot be overwritten by what
      * this read before it.
      */
@@ -115,7 +117,7 @@ export function createAccountService(deps: AccountServiceDeps) {
         const rows = await users.statusChangedSinceForShare(tx, since);
         for (const row of rows) {
           if (row.disabledAt !== null) await share(row.id, { state: 'disabled' });
-          else if (row.enabledAt !== null) await share(row.id, enabledSince(row.enabledAt));
+          else if (row.tokensValidAfter !== null) await share(row.id, enabledAfter(row.tokensValidAfter));
         }
         return rows.length;
       });

@@ -19,8 +19,8 @@ export function identityTables(schemaName: string) {
     locale: text('locale').notNull(),
     disabledAt: timestamp('disabled_at', { withTimezone: true }),
     disabledReason: text('disabled_reason'),
-    /** When an administrator last re-enabled the account (tokens from before stay refused). */
-    enabledAt: timestamp('enabled_at', { withTimezone: true }),
+    /** Set on re-enabling, to when the account had been disabled: access tokens issued until then stay refused. */
+    tokensValidAfter: timestamp('tokens_valid_after', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   });

@@ -2,7 +2,7 @@ import { eq, gt, or, sql } from 'drizzle-orm';
 import type { Db } from '@timeslot/ports';
 import type { IdentityTables, UserRow } from './tables';
 
-export type NewUser = Omit<UserRow, 'createdAt' | 'updatedAt' | 'disabledAt' | 'disabledReason' | 'enabledAt'>;
+export type NewUser = Omit<UserRow, 'createdAt' | 'updatedAt' | 'disabledAt' | 'disabledReason' | 'tokensValidAfter'>;
 export type UserChanges = Partial<Pick<UserRow, 'name' | 'timeZone' | 'locale'>>;
 
 /** All SQL about users. Every method takes the handle to use, so it works inside a transaction. */
@@ -46,25 +46,26 @@ export function createUserRepository(tables: IdentityTables) {
       return rows[0];
     },
 
-    async setEnabled(db: Db, id: string, at: Date): Promise<UserRow | undefined> {
+    /** Enables the account; `tokensValidAfter` is when it had been disabled. */
+    async setEnabled(db: Db, id: string, tokensValidAfter: Date): Promise<UserRow | undefined> {
       const rows = await db
         .update(users)
-        .set({ disabledAt: null, disabledReason: null, enabledAt: at, updatedAt: sql`now()` })
+        .set({ disabledAt: null, disabledReason: null, tokensValidAfter, updatedAt: sql`now()` })
         .where(eq(users.id, id))
         .returning();
       return rows[0];
     },
 
     /**
-     * Accounts disabled or re-enabled after `since`, share-locked until the transaction ends, so
+     * Accounts disabled after `since`, or re-enabled after being disabled then, share-locked until the transaction ends, so
      * no status change of theirs can commit (and write its own cache entry) while this
      * transaction re-writes what it read.
      */
-    async statusChangedSinceForShare(db: Db, since: Date): Promise<Array<Pick<UserRow, 'id' | 'disabledAt' | 'enabledAt'>>> {
+    async statusChangedSinceForShare(db: Db, since: Date): Promise<Array<Pick<UserRow, 'id' | 'disabledAt' | 'tokensValidAfter'>>> {
       return db
-        .select({ id: users.id, disabledAt: users.disabledAt, enabledAt: users.enabledAt })
+        .select({ id: users.id, disabledAt: users.disabledAt, tokensValidAfter: users.tokensValidAfter })
         .from(users)
-        .where(or(gt(users.disabledAt, since), gt(users.enabledAt, since)))
+        .where(or(gt(users.disabledAt, since), gt(users.tokensValidAfter, since)))
         .for('share');
     },
 
