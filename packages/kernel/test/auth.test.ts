@@ -129,7 +129,7 @@ describe('createAccountStatusCheck', () => {
     let clock = 0;
     const warnings: unknown[] = [];
     const spy = createLogger({ level: 'silent' });
-    spy.warn = ((...args: unknown[]) => void warnings.push(args)) as typeof spy.warn;
+    spy.warn = ((...args: unknown[]) => void warnings.push(args));
     const check = createAccountStatusCheck({ cache, logger: spy, memoMs: 1000, timeoutMs: 50, now: () => clock });
     for (const mode of ['throw', 'hang'] as const) {
       fail(mode);
