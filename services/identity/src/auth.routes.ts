@@ -24,7 +24,7 @@ export function registerAuthRoutes(app: App, auth: AuthService): void {
         summary: 'Create an account',
         description: 'Creates a client or provider account and signs it in. Limited per client IP.',
         body: registerBody,
-        response: { 201: sessionSchema, 400: problemSchema, 409: problemSchema, 429: problemSchema },
+        response: { 201: sessionSchema, 400: problemSchema, 401: problemSchema, 409: problemSchema, 429: problemSchema },
       },
     },
     async (request, reply) => {
@@ -40,9 +40,10 @@ export function registerAuthRoutes(app: App, auth: AuthService): void {
       schema: {
         tags,
         summary: 'Sign in with email and password',
-        description: 'Failed attempts are limited per email address and per client IP (429 with Retry-After).',
+        description:
+          'Attempts are limited per email address and per client IP (429 with Retry-After); a successful one does not count. A disabled account gets 403 ACCOUNT_DISABLED, but only with its right password.',
         body: loginBody,
-        response: { 200: sessionSchema, 400: problemSchema, 401: problemSchema, 429: problemSchema },
+        response: { 200: sessionSchema, 400: problemSchema, 401: problemSchema, 403: problemSchema, 429: problemSchema },
       },
     },
     async (request) => auth.login(request.body, { ip: request.ip, requestId: request.id }),
@@ -55,9 +56,10 @@ export function registerAuthRoutes(app: App, auth: AuthService): void {
       schema: {
         tags,
         summary: 'Exchange a refresh token for a new session',
-        description: 'Each refresh token works once. Presenting one again signs out every session of its family.',
+        description:
+          'Each refresh token works once. Presenting one again signs out every session of its family. A disabled account gets 403 ACCOUNT_DISABLED.',
         body: refreshBody,
-        response: { 200: sessionSchema, 400: problemSchema, 401: problemSchema },
+        response: { 200: sessionSchema, 400: problemSchema, 401: problemSchema, 403: problemSchema },
       },
     },
     async (request) => auth.refresh(request.body.refreshToken, { ip: request.ip, requestId: request.id }),
@@ -71,7 +73,7 @@ export function registerAuthRoutes(app: App, auth: AuthService): void {
         summary: 'Sign out',
         description: 'Revokes the refresh token and every token rotated from the same sign-in. Always 204.',
         body: logoutBody,
-        response: { 204: z.null().describe('Signed out; no body.'), 400: problemSchema },
+        response: { 204: z.null().describe('Signed out; no body.'), 400: problemSchema, 401: problemSchema },
       },
     },
     async (request, reply) => {

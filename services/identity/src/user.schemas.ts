@@ -9,7 +9,8 @@ export const emailField = z
   .max(254)
   .pipe(z.email({ message: 'must be an email address' }))
   .describe('Email address; unique regardless of letter case.')
-  .meta({ example: 'ada@example.com' });
+  // The pipe documents only its input (a string); say what the output check requires.
+  .meta({ format: 'email', example: 'ada@example.com' });
 
 export const passwordField = z
   .string()
