@@ -23,7 +23,7 @@ export function registerAccountRoutes(app: App, accounts: AccountService): void 
         security,
         summary: 'Disable an account (administrators)',
         description:
-          'Refuses the account’s login (403 ACCOUNT_DISABLED) and refresh, revokes its refresh tokens, and makes every service refuse its access tokens within seconds (401 TOKEN_REVOKED). Disabling a disabled account changes nothing. Administrators cannot disable themselves (409).',
+          'Refuses the account’s login (403 ACCOUNT_DISABLED) and refresh, revokes its refresh tokens, and makes every service refuse its access tokens within seconds (401 TOKEN_REVOKED). Disabling a disabled account changes nothing. Administrators cannot disable themselves (409). The body may be omitted.',
         params: userIdParams,
         body: disableBody,
         response: { ...responses, 409: problemSchema },
