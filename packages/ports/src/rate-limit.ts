@@ -15,7 +15,8 @@ export interface RateLimitDecision {
  * so N gateway replicas share one budget.
  *
  * Fixed windows of `windowMs`: within one window at most `limit` calls to `hit` return
- * `allowed: true`, whatever the number of processes calling concurrently.
+ * `allowed: true`, whatever the number of processes calling concurrently — plus one more for each
+ * hit given back with `release`.
  */
 export interface RateLimitStore {
   /** Count one hit against `key` and say whether it is within `limit` per `windowMs`. */
