@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { createRemoteJWKSet } from 'jose';
 import {
+  createAccountStatusCheck,
   createHttpServer,
   createTokenVerifier,
   installAuth,
@@ -115,7 +116,9 @@ export async function buildTimeslot(options: BuildOptions): Promise<Timeslot> {
       cooldownDuration: 30_000,
     });
   }
-  const verify = createTokenVerifier({ issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, keys: keyResolver });
+  // Every process (gateway or service) refuses the tokens of accounts identity has disabled.
+  const accountStatus = createAccountStatusCheck({ cache: infrastructure.cache, logger: logger.child({ component: 'auth' }) });
+  const verify = createTokenVerifier({ issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, keys: keyResolver, accountStatus });
   const trustProxy = parseTrustProxy(config.TRUST_PROXY);
 
   let app: App;

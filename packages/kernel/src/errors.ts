@@ -56,6 +56,7 @@ export const commonErrorCodes = {
   UNAUTHENTICATED: 401,
   INVALID_TOKEN: 401,
   TOKEN_EXPIRED: 401,
+  TOKEN_REVOKED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   ROUTE_NOT_FOUND: 404,
@@ -86,6 +87,8 @@ export const commonErrors = {
   unauthenticated: (message = 'Authentication is required.') => new AppError('UNAUTHENTICATED', 401, message),
   invalidToken: (message = 'The access token is invalid.') => new AppError('INVALID_TOKEN', 401, message),
   tokenExpired: () => new AppError('TOKEN_EXPIRED', 401, 'The access token has expired.'),
+  tokenRevoked: () =>
+    new AppError('TOKEN_REVOKED', 401, 'The access token was revoked: its account has been disabled, or re-enabled since it was issued.'),
   forbidden: (message = 'You may not do this.') => new AppError('FORBIDDEN', 403, message),
   notFound: (message = 'Not found.') => new AppError('NOT_FOUND', 404, message),
   // The path is in the problem's `instance`; a detail never repeats what the client sent.

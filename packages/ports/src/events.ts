@@ -45,6 +45,13 @@ export const events = {
     1,
     z.object({ userId: z.uuid(), name: z.string(), timeZone: z.string(), locale: z.string() }),
   ),
+  /** An administrator disabled the account: its sessions are revoked and its tokens refused. */
+  userDisabled: defineEvent(
+    'user.disabled',
+    1,
+    z.object({ userId: z.uuid(), disabledBy: z.uuid(), reason: z.string().nullable(), disabledAt: z.iso.datetime({ offset: true }) }),
+  ),
+  userEnabled: defineEvent('user.enabled', 1, z.object({ userId: z.uuid(), enabledBy: z.uuid() })),
   bookingHeld: defineEvent('booking.held', 1, bookingSnapshot),
   bookingConfirmed: defineEvent('booking.confirmed', 1, bookingSnapshot),
   bookingCancelled: defineEvent(

@@ -21,3 +21,27 @@ export const identityHeaders = {
 } as const;
 
 export const requestIdHeader = 'x-request-id';
+
+/**
+ * The account-status list: what identity tells every process about accounts whose access tokens
+ * must be refused before they expire. Identity writes an entry into the shared Cache (Redis in
+ * distributed mode) when an administrator disables or re-enables an account; every process's
+ * token verifier reads it (see createAccountStatusCheck in the kernel). Entries live at least one
+ * access-token lifetime, after which every token they could concern has expired anyway.
+ */
+export const accountStatusCacheKey = (userId: string): string => `auth:account-status:${userId}`;
+
+export type AccountStatus =
+  /** Every token of the account is refused. */
+  | { readonly state: 'disabled' }
+  /**
+   * Re-enabled: tokens issued before `notBefore` (seconds since the epoch, a token's `iat` unit)
+   * stay refused, so enabling an account does not bring back the sessions disabling ended.
+   */
+  | { readonly state: 'enabled'; readonly notBefore: number };
+
+export function isAccountStatus(value: unknown): value is AccountStatus {
+  if (typeof value !== 'object' || value === null) return false;
+  const entry = value as Record<string, unknown>;
+  return entry.state === 'disabled' || (entry.state === 'enabled' && typeof entry.notBefore === 'number');
+}

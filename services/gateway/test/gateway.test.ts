@@ -184,6 +184,7 @@ describe('rate limits', () => {
       peek: async () => {
         throw new Error('redis is down');
       },
+      release: async () => {},
       reset: async () => {},
       ping: async () => {},
       close: async () => {},

@@ -1,3 +1,4 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { problemSchema, type App } from '@timeslot/kernel';
 import type { AuthService } from './auth.service';
@@ -5,16 +6,25 @@ import { loginBody, logoutBody, refreshBody, registerBody, sessionSchema } from 
 
 const tags = ['auth'];
 
+/**
+ * RFC 6749 §5.1: responses that carry tokens must not be stored by any cache. Set before the
+ * handler runs, so the route's error answers carry it too.
+ */
+async function noStore(_request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+}
+
 export function registerAuthRoutes(app: App, auth: AuthService): void {
   app.post(
     '/api/v1/auth/register',
     {
+      onRequest: noStore,
       schema: {
         tags,
         summary: 'Create an account',
         description: 'Creates a client or provider account and signs it in. Limited per client IP.',
         body: registerBody,
-        response: { 201: sessionSchema, 400: problemSchema, 409: problemSchema, 429: problemSchema },
+        response: { 201: sessionSchema, 400: problemSchema, 401: problemSchema, 409: problemSchema, 429: problemSchema },
       },
     },
     async (request, reply) => {
@@ -26,12 +36,14 @@ export function registerAuthRoutes(app: App, auth: AuthService): void {
   app.post(
     '/api/v1/auth/login',
     {
+      onRequest: noStore,
       schema: {
         tags,
         summary: 'Sign in with email and password',
-        description: 'Failed attempts are limited per email address and per client IP (429 with Retry-After).',
+        description:
+          'Attempts are limited per email address and per client IP (429 with Retry-After); a successful one does not count. A disabled account gets 403 ACCOUNT_DISABLED, but only with its right password.',
         body: loginBody,
-        response: { 200: sessionSchema, 400: problemSchema, 401: problemSchema, 429: problemSchema },
+        response: { 200: sessionSchema, 400: problemSchema, 401: problemSchema, 403: problemSchema, 429: problemSchema },
       },
     },
     async (request) => auth.login(request.body, { ip: request.ip, requestId: request.id }),
@@ -40,12 +52,14 @@ export function registerAuthRoutes(app: App, auth: AuthService): void {
   app.post(
     '/api/v1/auth/refresh',
     {
+      onRequest: noStore,
       schema: {
         tags,
         summary: 'Exchange a refresh token for a new session',
-        description: 'Each refresh token works once. Presenting one again signs out every session of its family.',
+        description:
+          'Each refresh token works once. Presenting one again signs out every session of its family. A disabled account gets 403 ACCOUNT_DISABLED.',
         body: refreshBody,
-        response: { 200: sessionSchema, 400: problemSchema, 401: problemSchema },
+        response: { 200: sessionSchema, 400: problemSchema, 401: problemSchema, 403: problemSchema },
       },
     },
     async (request) => auth.refresh(request.body.refreshToken, { ip: request.ip, requestId: request.id }),
@@ -59,7 +73,7 @@ export function registerAuthRoutes(app: App, auth: AuthService): void {
         summary: 'Sign out',
         description: 'Revokes the refresh token and every token rotated from the same sign-in. Always 204.',
         body: logoutBody,
-        response: { 204: z.null().describe('Signed out; no body.'), 400: problemSchema },
+        response: { 204: z.null().describe('Signed out; no body.'), 400: problemSchema, 401: problemSchema },
       },
     },
     async (request, reply) => {

@@ -18,7 +18,7 @@ export type RegisterInput = z.infer<typeof registerBody>;
 export const loginBody = z
   .object({
     // Not validated as an email: a malformed one simply matches no account.
-    email: z.string().trim().min(1).max(254).describe('Email address, in any letter case.'),
+    email: z.string().trim().min(1).max(254).describe('Email address, in any letter case. Not checked for form: a malformed one is refused like a wrong password (401).'),
     password: z.string().min(1).max(128),
   })
   .strict();

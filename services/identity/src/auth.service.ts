@@ -52,6 +52,7 @@ interface NewAccount {
 
 type RefreshOutcome =
   | { readonly kind: 'invalid' }
+  | { readonly kind: 'disabled' }
   | { readonly kind: 'reused'; readonly userId: string; readonly familyId: string; readonly revoked: number }
   | { readonly kind: 'rotated'; readonly user: UserRow; readonly refreshToken: string };
 
@@ -109,15 +110,23 @@ export function createAuthService(deps: AuthServiceDeps) {
     /**
      * Unknown email and wrong password take the same path (a dummy hash is verified for the
      * former) and fail with the same error, so neither the answer nor its timing tells them apart.
+     * The attempt is counted before the hash (see createAttemptLimits) and given back unless it
+     * failed. A disabled account is refused only after its password verified: to anyone who does
+     * not know the password it looks like any other account, and its owner learns why.
      */
     async login(input: LoginInput, context: RequestContext): Promise<Session> {
-      await limits.checkLogin(input.email, context.ip);
-      const user = await users.findByEmail(database.db, input.email);
-      const matches = await verifyPassword(user?.passwordHash ?? deps.dummyHash, input.password);
-      if (user === undefined || !matches) {
-        await limits.recordLoginFailure(input.email, context.ip);
-        throw identityErrors.invalidCredentials();
+      const attempt = await limits.reserveLogin(input.email, context.ip);
+      let failed = false;
+      let user: UserRow | undefined;
+      try {
+        user = await users.findByEmail(database.db, input.email);
+        failed = !(await verifyPassword(user?.passwordHash ?? deps.dummyHash, input.password)) || user === undefined;
+      } finally {
+        // A failure keeps its unit of both budgets; anything else (success, an outage) gives it back.
+        if (!failed) await attempt.release();
       }
+      if (failed || user === undefined) throw identityErrors.invalidCredentials();
+      if (user.disabledAt !== null) throw identityErrors.accountDisabled();
       if (needsRehash(user.passwordHash)) {
         // The only moment the plain password is at hand: upgrade hashes made with older parameters.
         await users.setPasswordHash(database.db, user.id, await hashPassword(input.password));
@@ -137,20 +146,24 @@ export function createAuthService(deps: AuthServiceDeps) {
       const now = new Date();
       const outcome = await database.db.transaction(async (tx): Promise<RefreshOutcome> => {
         const row = await refreshTokens.findByHashForUpdate(tx, tokenHash);
-        if (row === undefined || row.revokedAt !== null) return { kind: 'invalid' };
+        if (row === undefined) return { kind: 'invalid' };
+        // Disabling revoked the account's tokens; its owner is told why rather than "invalid".
+        const user = await users.findById(tx, row.userId);
+        if (user !== undefined && user.disabledAt !== null) return { kind: 'disabled' };
+        if (row.revokedAt !== null) return { kind: 'invalid' };
         if (row.usedAt !== null) {
           const revoked = await refreshTokens.revokeFamily(tx, row.familyId, now);
           return { kind: 'reused', userId: row.userId, familyId: row.familyId, revoked };
         }
-        if (row.expiresAt <= now) return { kind: 'invalid' };
-        const user = await users.findById(tx, row.userId);
-        if (user === undefined) return { kind: 'invalid' };
+        if (row.expiresAt <= now || user === undefined) return { kind: 'invalid' };
         await refreshTokens.markUsed(tx, row.id, now);
         return { kind: 'rotated', user, refreshToken: await insertRefreshToken(tx, user.id, row.familyId) };
       });
       switch (outcome.kind) {
         case 'invalid':
           throw identityErrors.invalidRefreshToken();
+        case 'disabled':
+          throw identityErrors.accountDisabled();
         case 'reused':
           // The revocation has committed; only now is the caller told.
           logger.warn(

@@ -5,6 +5,9 @@ import { appErrorFactory, type AppErrorOptions } from '@timeslot/kernel';
  * UNAUTHENTICATED, INVALID_TOKEN …), with its HTTP status. docs/errors.md lists the same codes.
  */
 export const identityErrorCodes = {
+  ACCOUNT_DISABLED: 403,
+  ACCOUNT_NOT_FOUND: 401,
+  CANNOT_DISABLE_SELF: 409,
   EMAIL_TAKEN: 409,
   INVALID_CREDENTIALS: 401,
   INVALID_REFRESH_TOKEN: 401,
@@ -33,5 +36,8 @@ export const identityErrors = {
     identityError('TOO_MANY_LOGIN_ATTEMPTS', 'Too many failed sign-in attempts; try again later.', retryAfter(resetMs)),
   tooManyRegistrations: (resetMs: number) =>
     identityError('TOO_MANY_REGISTRATIONS', 'Too many accounts were created from this address; try again later.', retryAfter(resetMs)),
-  userNotFound: () => identityError('USER_NOT_FOUND', 'The user no longer exists.'),
+  userNotFound: () => identityError('USER_NOT_FOUND', 'No user has this id.'),
+  accountNotFound: () => identityError('ACCOUNT_NOT_FOUND', 'The account this access token was issued for no longer exists.'),
+  accountDisabled: () => identityError('ACCOUNT_DISABLED', 'This account has been disabled by an administrator.'),
+  cannotDisableSelf: () => identityError('CANNOT_DISABLE_SELF', 'Administrators cannot disable their own account.'),
 } as const;

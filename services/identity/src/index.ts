@@ -4,6 +4,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { createOutboxRelay, loadMigrations, migrate, outboxMigrations, registerOutboxLagMetric } from '@timeslot/adapters';
 import type { Logger, ServiceModule } from '@timeslot/kernel';
 import type { Cache, Database, EventBus, RateLimitStore } from '@timeslot/ports';
+import { registerAccountRoutes } from './account.routes';
+import { createAccountService } from './account.service';
 import { createAttemptLimits } from './attempt-limits';
 import { registerAuthRoutes } from './auth.routes';
 import { createAuthService, type NewAdmin } from './auth.service';
@@ -58,13 +60,20 @@ const migrationsDir = new URL('../migrations/', import.meta.url);
 /** Refresh tokens are deleted this long after they expire (see `deleteExpired`), hourly. */
 const refreshTokenRetentionMs = 7 * 24 * 3_600_000;
 const refreshTokenPruneIntervalMs = 3_600_000;
+/**
+ * Account-status entries outlive the access tokens they concern by this much: the verifiers'
+ * clock tolerance (5 s) with room to spare. They are re-written from the database at start and
+ * then every `accountStatusReseedIntervalMs`, so a cache restart forgets them for at most that long.
+ */
+const accountStatusSlackMs = 60_000;
+const accountStatusReseedIntervalMs = 60_000;
 
 /**
- * Runs `work` right after `start()`, then `intervalMs` after each run ends, until `stop()`, which
+ * Runs `work` `firstDelayMs` after `start()` (default at once), then `intervalMs` after each run ends, until `stop()`, which
  * waits for a run in progress. `work` must not reject. The timer is unref'd: this alone keeps no
  * process alive.
  */
-function periodically(intervalMs: number, work: () => Promise<void>): { start(): void; stop(): Promise<void> } {
+function periodically(intervalMs: number, work: () => Promise<void>): { start(firstDelayMs?: number): void; stop(): Promise<void> } {
   let started = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
@@ -78,10 +87,10 @@ function periodically(intervalMs: number, work: () => Promise<void>): { start():
     timer.unref();
   }
   return {
-    start(): void {
+    start(firstDelayMs = 0): void {
       if (started) return;
       started = true;
-      schedule(0);
+      schedule(firstDelayMs);
     },
     async stop(): Promise<void> {
       started = false;
@@ -121,7 +130,7 @@ export async function createIdentityService(deps: IdentityDeps): Promise<Identit
     database,
     users,
     refreshTokens,
-    limits: createAttemptLimits(deps.rateLimits, { login: options.loginLimits, registration: options.registrationLimit }),
+    limits: createAttemptLimits(deps.rateLimits, { login: options.loginLimits, registration: options.registrationLimit }, logger),
     outbox,
     issueAccessToken: createAccessTokenIssuer({
       keys: options.signingKeys,
@@ -134,12 +143,31 @@ export async function createIdentityService(deps: IdentityDeps): Promise<Identit
     logger,
   });
   const profiles = createUserService({ database, users, cache: deps.cache, outbox, cacheTtlMs: options.profileCacheTtlMs });
+  const accounts = createAccountService({
+    database,
+    users,
+    refreshTokens,
+    cache: deps.cache,
+    outbox,
+    logger,
+    statusTtlMs: options.accessTokenTtlSeconds * 1000 + accountStatusSlackMs,
+  });
+  const reseedStatuses = async (): Promise<void> => {
+    try {
+      const count = await accounts.reseed();
+      if (count > 0) logger.info({ count }, 'account statuses re-seeded into the cache');
+    } catch (error) {
+      logger.error({ err: error }, 'could not re-seed account statuses into the cache; will retry');
+    }
+  };
+  const statusReseeder = periodically(accountStatusReseedIntervalMs, reseedStatuses);
 
   const routes: FastifyPluginAsync = async (instance) => {
     const app = instance.withTypeProvider<ZodTypeProvider>();
     registerOutboxLagMetric(app.metrics.registry, 'identity', relay);
     registerAuthRoutes(app, auth);
     registerUserRoutes(app, profiles);
+    registerAccountRoutes(app, accounts);
     registerJwksRoutes(app, options.signingKeys);
   };
 
@@ -155,9 +183,12 @@ export async function createIdentityService(deps: IdentityDeps): Promise<Identit
     async start() {
       relay.start();
       tokenPruner.start();
+      // Before serving: a cache that restarted with us must learn the disabled accounts first.
+      await reseedStatuses();
+      statusReseeder.start(accountStatusReseedIntervalMs);
     },
     async stop() {
-      await Promise.all([relay.stop(), tokenPruner.stop()]);
+      await Promise.all([relay.stop(), tokenPruner.stop(), statusReseeder.stop()]);
     },
     createAdmin: (input) => auth.createAdmin(input),
   };

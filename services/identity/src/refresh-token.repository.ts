@@ -40,6 +40,16 @@ export function createRefreshTokenRepository(tables: IdentityTables) {
       return rows.length;
     },
 
+    /** Revoke every still-valid token of a user (every family): signs them out everywhere. */
+    async revokeAllForUser(db: Db, userId: string, at: Date): Promise<number> {
+      const rows = await db
+        .update(refreshTokens)
+        .set({ revokedAt: at })
+        .where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)))
+        .returning({ id: refreshTokens.id });
+      return rows.length;
+    },
+
     /** Revoke the family a token belongs to, in one statement; nothing happens for an unknown token. */
     async revokeFamilyOfToken(db: Db, tokenHash: string, at: Date): Promise<number> {
       const family = db.select({ familyId: refreshTokens.familyId }).from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash));

@@ -17,6 +17,10 @@ export function identityTables(schemaName: string) {
     passwordHash: text('password_hash').notNull(),
     timeZone: text('time_zone').notNull(),
     locale: text('locale').notNull(),
+    disabledAt: timestamp('disabled_at', { withTimezone: true }),
+    disabledReason: text('disabled_reason'),
+    /** Set on re-enabling, to when the account had been disabled: access tokens issued until then stay refused. */
+    tokensValidAfter: timestamp('tokens_valid_after', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   });

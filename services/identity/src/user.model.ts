@@ -1,5 +1,5 @@
 import type { UserRow } from './tables';
-import type { User } from './user.schemas';
+import type { AdminUser, User } from './user.schemas';
 
 export const eventSource = 'identity';
 
@@ -15,4 +15,9 @@ export function toUser(row: UserRow): User {
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
+}
+
+/** The user as an administrator sees it: with the account's status. */
+export function toAdminUser(row: UserRow): AdminUser {
+  return { ...toUser(row), disabledAt: row.disabledAt?.toISOString() ?? null, disabledReason: row.disabledReason };
 }

@@ -9,7 +9,8 @@ export const emailField = z
   .max(254)
   .pipe(z.email({ message: 'must be an email address' }))
   .describe('Email address; unique regardless of letter case.')
-  .meta({ example: 'ada@example.com' });
+  // The pipe documents only its input (a string); say what the output check requires.
+  .meta({ format: 'email', example: 'ada@example.com' });
 
 export const passwordField = z
   .string()
@@ -74,3 +75,21 @@ export const updateProfileBody = z
   .describe('The profile fields to change; at least one.');
 
 export type ProfileChanges = z.infer<typeof updateProfileBody>;
+
+export const adminUserSchema = userSchema
+  .extend({
+    disabledAt: z.iso.datetime({ offset: true }).nullable().describe('When an administrator disabled the account; null while it is enabled.'),
+    disabledReason: z.string().nullable().describe('The reason given when it was disabled, if any.'),
+  })
+  .describe('A user account as an administrator sees it.');
+
+export type AdminUser = z.infer<typeof adminUserSchema>;
+
+export const userIdParams = z.object({ id: z.uuid().describe('The user’s id.') }).strict();
+
+export const disableBody = z
+  .object({
+    reason: z.string().trim().min(1).max(500).optional().describe('Why, for the audit trail (logged and sent with the user.disabled event).'),
+  })
+  .strict()
+  .describe('Optional details of the decision.');

@@ -1,5 +1,5 @@
 import { createMemoryCache, createMemoryEventBus, createMemoryRateLimitStore, createPgliteDatabase } from '@timeslot/adapters';
-import { createHttpServer, createLogger, createTokenVerifier, installAuth, type App } from '@timeslot/kernel';
+import { createAccountStatusCheck, createHttpServer, createLogger, createTokenVerifier, installAuth, type App } from '@timeslot/kernel';
 import type { Cache, Database, EventBus, RateLimitStore } from '@timeslot/ports';
 import {
   createIdentityService,
@@ -28,13 +28,19 @@ export interface HarnessOptions {
   readonly options?: Partial<IdentityOptions>;
   /** Defaults to a fresh in-memory PGlite, closed by `close()`. */
   readonly database?: Database;
+  /** Defaults to a fresh in-memory store, closed by `close()`; one given is left open. */
+  readonly rateLimits?: RateLimitStore;
+  /** Defaults to a fresh in-memory cache, closed by `close()`; one given is left open. */
+  readonly cache?: Cache;
+  /** The verifier's account-status memo (default 0: every request reads the cache, so tests see a change at once). */
+  readonly accountStatusMemoMs?: number;
 }
 
 /** The service mounted the way the composition root mounts it: installAuth once, then the routes. */
 export async function createHarness(harness: HarnessOptions = {}): Promise<Harness> {
   const database = harness.database ?? (await createPgliteDatabase());
-  const cache = createMemoryCache();
-  const rateLimits = createMemoryRateLimitStore();
+  const cache = harness.cache ?? createMemoryCache();
+  const rateLimits = harness.rateLimits ?? createMemoryRateLimitStore();
   const bus = createMemoryEventBus();
   const logger = createLogger({ level: 'silent' });
   const signingKeys = harness.options?.signingKeys ?? signingKeysFromJwks(await generateSigningKeysJson());
@@ -48,7 +54,8 @@ export async function createHarness(harness: HarnessOptions = {}): Promise<Harne
   });
   await service.migrate();
   const app = await createHttpServer({ service: 'identity', logger });
-  installAuth(app, createTokenVerifier({ issuer, audience, keys: service.keyResolver }));
+  const accountStatus = createAccountStatusCheck({ cache, logger, memoMs: harness.accountStatusMemoMs ?? 0 });
+  installAuth(app, createTokenVerifier({ issuer, audience, keys: service.keyResolver, accountStatus }));
   await app.register(service.routes);
   await app.ready();
   return {
@@ -63,8 +70,8 @@ export async function createHarness(harness: HarnessOptions = {}): Promise<Harne
       await app.close();
       await service.stop();
       await bus.close();
-      await cache.close();
-      await rateLimits.close();
+      if (harness.cache === undefined) await cache.close();
+      if (harness.rateLimits === undefined) await rateLimits.close();
       if (harness.database === undefined) await database.close();
     },
   };

@@ -136,6 +136,34 @@ describe('OpenAPI', () => {
     );
     const registerOp = doc.paths['/api/v1/auth/register'].post;
     expect(registerOp.requestBody.content['application/json'].schema.properties.role.enum).toEqual(['client', 'provider']);
-    expect(Object.keys(registerOp.responses)).toEqual(expect.arrayContaining(['201', '400', '409', '429']));
+    expect(registerOp.requestBody.content['application/json'].schema.properties.email).toMatchObject({ type: 'string', format: 'email', maxLength: 254 });
+  });
+
+  it('declares exactly the statuses each identity operation answers', async () => {
+    const doc = (await h.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    // Every route answers 401 to a bad bearer token (installAuth refuses one even on public routes).
+    const expected: Record<string, Record<string, string[]>> = {
+      '/api/v1/auth/register': { post: ['201', '400', '401', '409', '429'] },
+      '/api/v1/auth/login': { post: ['200', '400', '401', '403', '429'] },
+      '/api/v1/auth/refresh': { post: ['200', '400', '401', '403'] },
+      '/api/v1/auth/logout': { post: ['204', '400', '401'] },
+      '/api/v1/users/me': { get: ['200', '401', '403'], patch: ['200', '400', '401', '403'] },
+      '/api/v1/users/{id}/disable': { post: ['200', '400', '401', '403', '404', '409', '503'] },
+      '/api/v1/users/{id}/enable': { post: ['200', '400', '401', '403', '404', '503'] },
+      '/.well-known/jwks.json': { get: ['200', '401'] },
+    };
+    for (const [path, operations] of Object.entries(expected)) {
+      for (const [method, statuses] of Object.entries(operations)) {
+        expect(Object.keys(doc.paths[path][method].responses).sort(), `${method} ${path}`).toEqual(statuses);
+      }
+    }
+    const disable = doc.paths['/api/v1/users/{id}/disable'].post;
+    expect(disable.parameters).toEqual([expect.objectContaining({ in: 'path', name: 'id', required: true, schema: expect.objectContaining({ format: 'uuid' }) })]);
+  });
+
+  it('answers a bad bearer token on a public route with the 401 it declares', async () => {
+    const response = await h.app.inject({ method: 'GET', url: '/.well-known/jwks.json', headers: { authorization: 'Bearer not.a.token' } });
+    expect(response.statusCode).toBe(401);
+    expect(response.json().code).toBe('INVALID_TOKEN');
   });
 });

@@ -63,12 +63,15 @@ describe('GET /api/v1/users/me', () => {
     expect(response.json().code).toBe('INVALID_TOKEN');
   });
 
-  it('answers 404 USER_NOT_FOUND when the token outlives its user', async () => {
+  it('answers 401 ACCOUNT_NOT_FOUND when the token outlives its user, for reads and changes', async () => {
     const session = await registered(h.app);
     await h.database.query('delete from identity.users where id = $1', [session.user.id]);
     const response = await getMe(h.app, session.accessToken);
-    expect(response.statusCode).toBe(404);
-    expect(response.json().code).toBe('USER_NOT_FOUND');
+    expect(response.statusCode).toBe(401);
+    expect(response.json().code).toBe('ACCOUNT_NOT_FOUND');
+    const patched = await patchMe(h.app, session.accessToken, { name: 'Ghost' });
+    expect(patched.statusCode).toBe(401);
+    expect(patched.json().code).toBe('ACCOUNT_NOT_FOUND');
   });
 });
 

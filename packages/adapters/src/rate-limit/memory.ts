@@ -26,31 +26,38 @@ export function createMemoryRateLimitStore(options: MemoryRateLimitStoreOptions 
   }, options.sweepIntervalMs ?? 60_000);
   sweeper.unref();
 
-  function current(key: string, windowMs: number, now: number): { id: string; endsAt: number; window: Window | undefined } {
+  function current(key: string, windowMs: number, now: number): { id: string; number: number; endsAt: number; window: Window | undefined } {
     const number = Math.floor(now / windowMs);
     const id = `${windowMs}:${number}`;
     const window = windows.get(key);
-    return { id, endsAt: (number + 1) * windowMs, window: window?.id === id ? window : undefined };
+    return { id, number, endsAt: (number + 1) * windowMs, window: window?.id === id ? window : undefined };
   }
 
   return {
     async hit(key: string, limit: number, windowMs: number): Promise<RateLimitDecision> {
       const length = validWindow(limit, windowMs);
       const now = Date.now();
-      const { id, endsAt, window } = current(key, length, now);
+      const { id, number, endsAt, window } = current(key, length, now);
       const counted = window ?? { id, endsAt, count: 0 };
       if (!window) windows.set(key, counted);
       counted.count += 1;
-      return decide(limit, counted.count, endsAt - now);
+      return decide(limit, counted.count, endsAt - now, number);
     },
 
     async peek(key: string, limit: number, windowMs: number): Promise<RateLimitDecision> {
       const length = validWindow(limit, windowMs);
       const now = Date.now();
-      const { endsAt, window } = current(key, length, now);
+      const { number, endsAt, window } = current(key, length, now);
       // "Would one more hit be allowed": decide as if it were counted, and report what is left now.
       const count = window?.count ?? 0;
-      return { allowed: count + 1 <= limit, limit, remaining: Math.max(0, limit - count), resetMs: endsAt - now };
+      return { allowed: count + 1 <= limit, limit, remaining: Math.max(0, limit - count), resetMs: endsAt - now, window: number };
+    },
+
+    async release(key: string, windowMs: number, window: number): Promise<void> {
+      const length = validWindow(0, windowMs);
+      if (!Number.isSafeInteger(window)) throw new RangeError(`Rate-limit window must be a whole number, got ${window}`);
+      const counted = windows.get(key);
+      if (counted?.id === `${length}:${window}` && counted.count > 0) counted.count -= 1;
     },
 
     async reset(key: string): Promise<void> {
@@ -66,8 +73,8 @@ export function createMemoryRateLimitStore(options: MemoryRateLimitStoreOptions 
   };
 }
 
-function decide(limit: number, count: number, resetMs: number): RateLimitDecision {
-  return { allowed: count <= limit, limit, remaining: Math.max(0, limit - count), resetMs };
+function decide(limit: number, count: number, resetMs: number, window: number): RateLimitDecision {
+  return { allowed: count <= limit, limit, remaining: Math.max(0, limit - count), resetMs, window };
 }
 
 /** Returns the window length in whole milliseconds. */

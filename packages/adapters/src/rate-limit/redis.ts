@@ -30,20 +30,31 @@ const HIT = `${CLOCK}
 if redis.call('HGET', KEYS[1], 'w') ~= id then
   redis.call('HSET', KEYS[1], 'w', id, 'c', 1)
   redis.call('PEXPIRE', KEYS[1], resetMs)
-  return {1, resetMs}
+  return {1, resetMs, number}
 end
-return {redis.call('HINCRBY', KEYS[1], 'c', 1), resetMs}
+return {redis.call('HINCRBY', KEYS[1], 'c', 1), resetMs, number}
 `;
 
 const PEEK = `${CLOCK}
 local window = redis.call('HMGET', KEYS[1], 'w', 'c')
-if window[1] == id then return {tonumber(window[2]), resetMs} end
-return {0, resetMs}
+if window[1] == id then return {tonumber(window[2]), resetMs, number} end
+return {0, resetMs, number}
+`;
+
+// No clock here: the window to give back to is named by the caller, and a window that has ended
+// has either expired or been replaced by the next one (field w differs), so nothing happens.
+const RELEASE = `
+local window = redis.call('HMGET', KEYS[1], 'w', 'c')
+if window[1] == string.format('%d:%d', tonumber(ARGV[1]), tonumber(ARGV[2])) and tonumber(window[2]) > 0 then
+  redis.call('HINCRBY', KEYS[1], 'c', -1)
+end
+return 0
 `;
 
 type RateLimitRedis = Redis & {
-  timeslotRateLimitHit(key: string, windowMs: number): Promise<[number, number]>;
-  timeslotRateLimitPeek(key: string, windowMs: number): Promise<[number, number]>;
+  timeslotRateLimitHit(key: string, windowMs: number): Promise<[number, number, number]>;
+  timeslotRateLimitPeek(key: string, windowMs: number): Promise<[number, number, number]>;
+  timeslotRateLimitRelease(key: string, windowMs: number, window: number): Promise<number>;
 };
 
 /**
@@ -61,20 +72,27 @@ export function createRedisRateLimitStore(options: RedisRateLimitStoreOptions): 
   const guard = createRedisGuard(redis);
   redis.defineCommand('timeslotRateLimitHit', { numberOfKeys: 1, lua: HIT });
   redis.defineCommand('timeslotRateLimitPeek', { numberOfKeys: 1, lua: PEEK });
+  redis.defineCommand('timeslotRateLimitRelease', { numberOfKeys: 1, lua: RELEASE });
   const prefix = options.keyPrefix ?? 'ratelimit:';
 
   return {
     async hit(key: string, limit: number, windowMs: number): Promise<RateLimitDecision> {
       const length = validWindow(limit, windowMs);
-      const [count, resetMs] = await guard.run(() => redis.timeslotRateLimitHit(prefix + key, length));
-      return { allowed: count <= limit, limit, remaining: Math.max(0, limit - count), resetMs };
+      const [count, resetMs, window] = await guard.run(() => redis.timeslotRateLimitHit(prefix + key, length));
+      return { allowed: count <= limit, limit, remaining: Math.max(0, limit - count), resetMs, window };
     },
 
     async peek(key: string, limit: number, windowMs: number): Promise<RateLimitDecision> {
       const length = validWindow(limit, windowMs);
-      const [count, resetMs] = await guard.run(() => redis.timeslotRateLimitPeek(prefix + key, length));
+      const [count, resetMs, window] = await guard.run(() => redis.timeslotRateLimitPeek(prefix + key, length));
       // "Would one more hit be allowed": decide as if it were counted, and report what is left now.
-      return { allowed: count + 1 <= limit, limit, remaining: Math.max(0, limit - count), resetMs };
+      return { allowed: count + 1 <= limit, limit, remaining: Math.max(0, limit - count), resetMs, window };
+    },
+
+    async release(key: string, windowMs: number, window: number): Promise<void> {
+      const length = validWindow(0, windowMs);
+      if (!Number.isSafeInteger(window)) throw new RangeError(`Rate-limit window must be a whole number, got ${window}`);
+      await guard.run(() => redis.timeslotRateLimitRelease(prefix + key, length, window));
     },
 
     async reset(key: string): Promise<void> {

@@ -121,11 +121,45 @@ export function rateLimitContract(name: string, make: () => Promise<RateLimitCon
       expect(await store.peek('stampede', 50, HOUR)).toMatchObject({ allowed: false, remaining: 0 });
     });
 
+    it('release gives back one hit of the window, seen by every replica', async () => {
+      const first = await store.hit('give', 2, HOUR);
+      const second = await replica.hit('give', 2, HOUR);
+      expect(second.window).toBe(first.window);
+      expect((await store.hit('give', 2, HOUR)).allowed).toBe(false);
+      // Two hits gave back: the refused one above still counts, so one is left.
+      await replica.release('give', HOUR, second.window);
+      await store.release('give', HOUR, first.window);
+      expect(await replica.peek('give', 2, HOUR)).toMatchObject({ allowed: true, remaining: 1, window: first.window });
+      expect(await store.hit('give', 2, HOUR)).toMatchObject({ allowed: true, remaining: 0 });
+    });
+
+    it('release never goes below zero, and does nothing for a window that has ended or a key never hit', async () => {
+      const hit = await store.hit('floor', 3, HOUR);
+      await store.release('floor', HOUR, hit.window);
+      await replica.release('floor', HOUR, hit.window);
+      expect(await store.peek('floor', 3, HOUR)).toMatchObject({ remaining: 3 });
+      await store.hit('floor', 3, HOUR);
+      // A give-back for the previous window must not add to this one's budget.
+      await replica.release('floor', HOUR, hit.window - 1);
+      expect(await store.peek('floor', 3, HOUR)).toMatchObject({ remaining: 2 });
+      await store.release('never-hit', HOUR, hit.window);
+      expect(await store.peek('never-hit', 3, HOUR)).toMatchObject({ remaining: 3 });
+    });
+
+    it('counts 50 concurrent releases over two replicas exactly, without losing one', async () => {
+      const hits = await Promise.all(Array.from({ length: 80 }, (_, i) => (i % 2 === 0 ? store : replica).hit('ebb', 80, HOUR)));
+      expect(hits.every((d) => d.allowed)).toBe(true);
+      await Promise.all(hits.slice(0, 50).map((d, i) => (i % 2 === 0 ? replica : store).release('ebb', HOUR, d.window)));
+      expect(await store.peek('ebb', 80, HOUR)).toMatchObject({ remaining: 50 });
+    });
+
     it('rejects a limit or window that makes no sense', async () => {
       await expect(store.hit('k', -1, HOUR)).rejects.toThrow();
       await expect(store.hit('k', 1.5, HOUR)).rejects.toThrow();
       await expect(store.hit('k', 1, 0)).rejects.toThrow();
       await expect(store.peek('k', 1, Number.NaN)).rejects.toThrow();
+      await expect(store.release('k', 0, 1)).rejects.toThrow();
+      await expect(store.release('k', HOUR, 1.5)).rejects.toThrow();
     });
 
     it('answers ping', async () => {
