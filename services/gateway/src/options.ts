@@ -9,13 +9,18 @@ export interface GatewayRateLimits {
   readonly ip?: RateLimitRule;
   /**
    * Credential endpoints, per client IP, on top of the IP limit. `routes` entries are path prefixes,
-   * optionally preceded by a method: "POST /api/v1/auth/login". Default 20 per minute on
-   * POST /api/v1/auth/login, /register and /refresh.
+   * optionally preceded by a method: "POST /api/v1/auth/login", compared with the request's path
+   * folded every way a router might fold it (decoded, slashes collapsed, case ignored: see
+   * looseCanonicalPath), never the raw URL. Default 20 per minute on POST /api/v1/auth/login,
+   * /register and /refresh.
    */
   readonly auth?: RateLimitRule & { readonly routes?: readonly string[] };
   /** Per authenticated user (token subject). Default 50 per second. */
   readonly user?: RateLimitRule;
-  /** Paths never limited. Default /healthz, /readyz, /metrics. */
+  /**
+   * The gateway's own routes never limited, by the template of the route the router matched (a
+   * look-alike path that matches no route is limited). Default /healthz, /readyz, /metrics.
+   */
   readonly exemptPaths?: readonly string[];
   /** A store call slower than this counts as a store failure (default 500 ms). */
   readonly storeTimeoutMs?: number;
