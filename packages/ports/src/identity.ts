@@ -21,3 +21,10 @@ export const identityHeaders = {
 } as const;
 
 export const requestIdHeader = 'x-request-id';
+
+/**
+ * Milliseconds the caller will still wait for this request, set by the gateway on every upstream
+ * attempt (its own remaining timeout less a margin, or a client's shorter value). A service gives
+ * up on work whose deadline has passed instead of committing it after the gateway answered 504.
+ */
+export const requestTimeoutHeader = 'x-request-timeout-ms';
