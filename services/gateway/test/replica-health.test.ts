@@ -99,6 +99,7 @@ const metric = async (gateway: TestGateway, pattern: RegExp) => Number(pattern.e
 const healthyReplicas = (gateway: TestGateway) => metric(gateway, /gateway_upstream_healthy_replicas\{[^}]*service="alpha"[^}]*\} (\d+)/);
 const ejections = (gateway: TestGateway) => metric(gateway, /gateway_upstream_ejections_total\{[^}]*service="alpha"[^}]*\} (\d+)/);
 const max = (values: readonly number[]) => Math.max(...values);
+const median = (values: readonly number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] ?? NaN;
 
 describe('a replica that stops answering (SIGSTOP)', () => {
   it('is ejected after 3 timeouts, costs nothing afterwards, and returns once it answers /readyz again', async () => {
@@ -131,8 +132,8 @@ describe('a replica that stops answering (SIGSTOP)', () => {
     for (let i = 0; i < 30; i++) after.push(await call(gateway, i % 2 === 0 ? 'GET' : 'POST'));
     expect(after.map((outcome) => outcome.status)).toEqual(Array<number>(30).fill(200));
     expect(after.every((outcome) => outcome.server === 'b')).toBe(true);
-    // A request sent to the frozen replica would take the whole timeout.
-    expect(max(after.map((outcome) => outcome.ms))).toBeLessThan(timeoutMs / 2);
+    // A request sent to the frozen replica would wait the whole timeout.
+    expect(max(after.map((outcome) => outcome.ms))).toBeLessThan(timeoutMs);
 
     const resumedAt = performance.now();
     const back = logs.next(restored, a.url);
@@ -145,7 +146,7 @@ describe('a replica that stops answering (SIGSTOP)', () => {
     expect(await healthyReplicas(gateway)).toBe(2);
     console.log(
       `[SIGSTOP] requests that hit the frozen replica before ejection: ${timedOut.length} (504 after ${timeoutMs} ms each); ` +
-        `after ejection ${after.length} requests, all 200, max ${max(after.map((o) => o.ms)).toFixed(1)} ms; ` +
+        `after ejection ${after.length} requests, all 200, median ${median(after.map((o) => o.ms)).toFixed(1)} ms, max ${max(after.map((o) => o.ms)).toFixed(1)} ms; ` +
         `back in rotation ${returnMs.toFixed(0)} ms after SIGCONT`,
     );
   });
@@ -207,7 +208,8 @@ describe('active readiness checks', () => {
     const gateway = await proxyGateway([url, steady.url], { logger: logs.logger, health: { ejectBaseMs: 200, ejectMaxMs: 5000, checkIntervalMs: 50 } });
 
     ready = false;
-    expect(await logs.next(ejected, url)).toMatchObject({ reason: '/readyz answered 503', ejectedForMs: 200 });
+    const first = await logs.next(ejected, url);
+    expect(first).toMatchObject({ reason: '/readyz answered 503', ejectedForMs: 200 });
     const outcomes: Outcome[] = [];
     for (let i = 0; i < 10; i++) outcomes.push(await call(gateway));
     expect(outcomes.map((outcome) => outcome.server)).toEqual(Array<string>(10).fill('steady'));
@@ -215,10 +217,11 @@ describe('active readiness checks', () => {
     const back = logs.next(restored, url);
     ready = true;
     expect(await back).toMatchObject({ how: 'readiness check' });
-    // Unready again before it answered a request: the second ejection lasts twice as long.
+    // Unready again before it answered a request: the second ejection lasts longer (twice as long,
+    // or more if a check found it still unready in between).
     const again = logs.next(ejected, url);
     ready = false;
-    expect(await again).toMatchObject({ ejectedForMs: 400 });
+    expect((await again).ejectedForMs).toBeGreaterThanOrEqual(400);
     const restoredAgain = logs.next(restored, url);
     ready = true;
     await restoredAgain;
