@@ -216,7 +216,9 @@ export async function registerProxy(app: App, options: RegisterProxyOptions): Pr
     reply.raw.once('close', onClientGone);
 
     const order = candidates(group.upstreams, group.next);
-    group.next = (group.next + 1) % group.upstreams.length;
+    // Not wrapped at the replica count: the replicas in rotation may be fewer, and a counter taken
+    // modulo a smaller number than it wraps at would favour the first ones.
+    group.next += 1;
     const idempotent = idempotentMethods.has(request.method);
     let unreachable = 0;
     let attempts = 0;
