@@ -170,6 +170,7 @@ export async function registerProxy(app: App, options: RegisterProxyOptions): Pr
         failures: 0,
         ejections: 0,
         outSince: 0,
+        outBecause: 'unreachable',
         timer: undefined,
       };
       pools.set(key, upstream);

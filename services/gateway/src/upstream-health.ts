@@ -17,6 +17,8 @@ export interface Replica {
   /** Ejections in a row, for the backoff; reset once the replica answers a request again. */
   ejections: number;
   outSince: number;
+  /** Why it is out: it could not be reached, or it said it is not ready. */
+  outBecause: 'unreachable' | 'unready';
   timer: NodeJS.Timeout | undefined;
 }
 
@@ -43,8 +45,8 @@ export interface ReplicaHealth {
  * Requests go to the replicas in rotation; when none is, to all of them (fail open): ejection
  * exists to spare requests a dead replica's cost, not to refuse them. A readiness failure shared
  * by every replica (their database, say) must not turn into 503s the replicas might have
- * answered, and a refused connection costs nothing. A request a replica answers during that time
- * brings it back at once.
+ * answered, and a refused connection costs nothing. A request that a replica ejected as
+ * unreachable answers during that time brings it back at once.
  */
 export function createReplicaHealth(replicas: readonly Replica[], settings: UpstreamHealthSettings, logger: Logger, registry: Registry): ReplicaHealth {
   const threshold = settings.ejectAfterFailures ?? defaultUpstreamHealth.ejectAfterFailures;
@@ -86,8 +88,9 @@ export function createReplicaHealth(replicas: readonly Replica[], settings: Upst
     replica.timer.unref();
   }
 
-  function eject(replica: Replica, reason: string): void {
+  function eject(replica: Replica, reason: string, unready: boolean): void {
     replica.inRotation = false;
+    replica.outBecause = unready ? 'unready' : 'unreachable';
     replica.outSince = Date.now();
     replica.ejections += 1;
     for (const service of replica.services) ejections.inc({ service });
@@ -126,7 +129,7 @@ export function createReplicaHealth(replicas: readonly Replica[], settings: Upst
     if (!running) return;
     if (replica.inRotation) {
       if (failure === undefined) replica.failures = 0;
-      else if (unready) eject(replica, failure);
+      else if (unready) eject(replica, failure, true);
       else registerFailure(replica, failure);
       if (replica.inRotation) schedule(replica, intervalMs);
     } else if (failure === undefined) {
@@ -134,6 +137,7 @@ export function createReplicaHealth(replicas: readonly Replica[], settings: Upst
     } else {
       // Still down: out again, for longer.
       replica.ejections += 1;
+      if (unready) replica.outBecause = 'unready';
       logger.debug({ ...describe(replica), reason: failure }, 'upstream replica still out of rotation');
       schedule(replica, backoff(replica));
     }
@@ -141,14 +145,17 @@ export function createReplicaHealth(replicas: readonly Replica[], settings: Upst
 
   function registerFailure(replica: Replica, reason: string): void {
     replica.failures += 1;
-    if (replica.inRotation && replica.failures >= threshold) eject(replica, reason);
+    if (replica.inRotation && replica.failures >= threshold) eject(replica, reason, false);
   }
 
   return {
     succeeded(replica) {
       replica.failures = 0;
-      if (!replica.inRotation) restore(replica, 'answered a request');
-      else replica.ejections = 0;
+      if (replica.inRotation) replica.ejections = 0;
+      // An answer disproves "unreachable", not "unready": a replica that says it is not ready
+      // returns only by its readiness check, or one answer (while all are out and tried) would
+      // send it every request until its next check.
+      else if (replica.outBecause === 'unreachable') restore(replica, 'answered a request');
     },
     failed: registerFailure,
     start() {

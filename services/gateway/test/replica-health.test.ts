@@ -232,6 +232,20 @@ describe('active readiness checks', () => {
     expect(served).toEqual(new Set(['flaky', 'steady']));
     expect(await ejections(gateway)).toBe(2);
   });
+
+  it('still send requests to a service whose every replica says it is unready, and keep it out until it is ready', async () => {
+    const logs = capturedLogger();
+    const gateway = await proxyGateway([url], { logger: logs.logger, health: { ejectBaseMs: 100, ejectMaxMs: 100, checkIntervalMs: 50 } });
+    ready = false;
+    await logs.next(ejected, url);
+    for (let i = 0; i < 5; i++) expect((await call(gateway)).server).toBe('flaky');
+    // Answering requests does not bring back a replica that says it is not ready.
+    expect(await healthyReplicas(gateway)).toBe(0);
+    const back = logs.next(restored, url);
+    ready = true;
+    expect(await back).toMatchObject({ how: 'readiness check' });
+    expect(await healthyReplicas(gateway)).toBe(1);
+  });
 });
 
 describe('when every replica is out of rotation', () => {
