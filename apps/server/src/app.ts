@@ -156,7 +156,12 @@ export async function buildTimeslot(options: BuildOptions): Promise<Timeslot> {
     const table = parseRouteTable(config.UPSTREAMS, servicePrefixes);
     const remote = table.filter((entry) => !(local as readonly string[]).includes(entry.service));
     if (remote.length > 0) {
-      await registerProxy(app, { routes: remote, timeoutMs: config.UPSTREAM_TIMEOUT_MS, logger });
+      await registerProxy(app, {
+        routes: remote,
+        timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+        health: { ejectAfterFailures: config.UPSTREAM_EJECT_AFTER_FAILURES, checkIntervalMs: config.UPSTREAM_CHECK_INTERVAL_MS },
+        logger,
+      });
     }
   }
 

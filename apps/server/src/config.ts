@@ -27,6 +27,8 @@ export const configSchema = z
     UPSTREAMS: z.string().default(''),
     IDENTITY_URL: z.url().optional(),
     UPSTREAM_TIMEOUT_MS: env.int(10_000, 1),
+    UPSTREAM_EJECT_AFTER_FAILURES: env.int(3, 1),
+    UPSTREAM_CHECK_INTERVAL_MS: env.int(5000, 0),
 
     JWT_ISSUER: z.string().min(1).default('timeslot'),
     JWT_AUDIENCE: z.string().min(1).default('timeslot-api'),

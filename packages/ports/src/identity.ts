@@ -45,3 +45,10 @@ export function isAccountStatus(value: unknown): value is AccountStatus {
   const entry = value as Record<string, unknown>;
   return entry.state === 'disabled' || (entry.state === 'enabled' && typeof entry.notBefore === 'number');
 }
+
+/**
+ * Milliseconds the caller will still wait for this request, set by the gateway on every upstream
+ * attempt (its own remaining timeout less a margin, or a client's shorter value). A service gives
+ * up on work whose deadline has passed instead of committing it after the gateway answered 504.
+ */
+export const requestTimeoutHeader = 'x-request-timeout-ms';

@@ -5,3 +5,4 @@ export * from './problems';
 export * from './private-postgres';
 export * from './private-redis';
 export * from './private-rabbitmq';
+export * from './upstreams';

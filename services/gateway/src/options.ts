@@ -9,13 +9,18 @@ export interface GatewayRateLimits {
   readonly ip?: RateLimitRule;
   /**
    * Credential endpoints, per client IP, on top of the IP limit. `routes` entries are path prefixes,
-   * optionally preceded by a method: "POST /api/v1/auth/login". Default 20 per minute on
-   * POST /api/v1/auth/login, /register and /refresh.
+   * optionally preceded by a method: "POST /api/v1/auth/login", compared with the request's path
+   * folded every way a router might fold it (decoded, slashes collapsed, case ignored: see
+   * looseCanonicalPath), never the raw URL. Default 20 per minute on POST /api/v1/auth/login,
+   * /register and /refresh.
    */
   readonly auth?: RateLimitRule & { readonly routes?: readonly string[] };
   /** Per authenticated user (token subject). Default 50 per second. */
   readonly user?: RateLimitRule;
-  /** Paths never limited. Default /healthz, /readyz, /metrics. */
+  /**
+   * The gateway's own routes never limited, by the template of the route the router matched (a
+   * look-alike path that matches no route is limited). Default /healthz, /readyz, /metrics.
+   */
   readonly exemptPaths?: readonly string[];
   /** A store call slower than this counts as a store failure (default 500 ms). */
   readonly storeTimeoutMs?: number;
@@ -29,9 +34,27 @@ export interface ProxyRoute {
   readonly service?: string;
 }
 
+/** When a replica leaves and rejoins the rotation (see createReplicaHealth). */
+export interface UpstreamHealthSettings {
+  /** Connect failures or timeouts in a row that take a replica out of rotation (default 3). */
+  readonly ejectAfterFailures?: number;
+  /** First time out of rotation; doubles with each ejection in a row (default 1000 ms). */
+  readonly ejectBaseMs?: number;
+  /** Longest time out of rotation before the next check (default 30000 ms). */
+  readonly ejectMaxMs?: number;
+  /** Interval of `GET /readyz` checks of the replicas in rotation; 0 turns them off (default 5000 ms). */
+  readonly checkIntervalMs?: number;
+  /** Time allowed to one readiness check (default 2000 ms). */
+  readonly checkTimeoutMs?: number;
+}
+
 /** Distributed mode only: how the gateway talks to the services. */
 export interface UpstreamSettings {
-  /** Time allowed for an upstream's response headers, retries included (default 10000 ms). */
+  /**
+   * Time allowed for an upstream's response headers, retries included (default 10000 ms). A
+   * client's shorter `x-request-timeout-ms` shortens it; each attempt tells the replica, in the
+   * same header, how long it has left.
+   */
   readonly timeoutMs?: number;
   /** Time allowed to open a connection to one replica before trying the next (default 2000 ms). */
   readonly connectTimeoutMs?: number;
@@ -39,6 +62,7 @@ export interface UpstreamSettings {
   readonly connections?: number;
   /** How long the merged OpenAPI document is reused once complete (default 60000 ms). */
   readonly openApiTtlMs?: number;
+  readonly health?: UpstreamHealthSettings;
 }
 
 /** The gateway's settings; the composition root builds this from its config. */
@@ -74,4 +98,12 @@ export const defaultUpstream = {
   connectTimeoutMs: 2000,
   connections: 64,
   openApiTtlMs: 60_000,
+} as const;
+
+export const defaultUpstreamHealth = {
+  ejectAfterFailures: 3,
+  ejectBaseMs: 1000,
+  ejectMaxMs: 30_000,
+  checkIntervalMs: 5000,
+  checkTimeoutMs: 2000,
 } as const;

@@ -2,10 +2,11 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Pool, type Dispatcher } from 'undici';
 import { commonErrors, registeredCounter, type App, type Logger } from '@timeslot/kernel';
-import { requestIdHeader } from '@timeslot/ports';
+import { requestIdHeader, requestTimeoutHeader } from '@timeslot/ports';
 import { gatewayErrors } from './errors';
 import { serveMergedOpenApi } from './openapi';
 import { defaultUpstream, type ProxyRoute, type UpstreamSettings } from './options';
+import { candidates, createReplicaHealth, type Replica } from './upstream-health';
 
 export interface RegisterProxyOptions extends UpstreamSettings {
   readonly routes: readonly ProxyRoute[];
@@ -92,17 +93,29 @@ function checkPrefix(prefix: string): void {
   }
 }
 
-interface Upstream {
-  readonly base: string;
-  readonly pool: Pool;
-  /** A base URL may carry a path, e.g. behind a path-routing load balancer. */
-  readonly pathPrefix: string;
-}
-
 interface UpstreamGroup {
   readonly service: string;
-  readonly upstreams: readonly Upstream[];
+  readonly upstreams: readonly Replica[];
   next: number;
+}
+
+/**
+ * The deadline a client asked for in `x-request-timeout-ms`, if it is a plain positive number of
+ * milliseconds. It can only shorten the gateway's own timeout, never lengthen it.
+ */
+function clientDeadlineMs(value: string | string[] | undefined): number | undefined {
+  if (typeof value !== 'string' || !/^\s*\d{1,9}\s*$/.test(value)) return undefined;
+  const ms = Number(value);
+  return ms > 0 ? ms : undefined;
+}
+
+/**
+ * What an attempt tells the replica it has left: the gateway's remaining wait less a margin
+ * (a tenth, at most a second) for the answer's way back, so the replica gives up before the
+ * gateway answers 504 instead of committing work nobody is waiting for.
+ */
+export function upstreamDeadlineMs(remainingMs: number): number {
+  return Math.max(1, Math.floor(remainingMs - Math.min(remainingMs / 10, 1000)));
 }
 
 class UpstreamTimeout extends Error {
@@ -123,14 +136,19 @@ class UpstreamTimeout extends Error {
  * neverConnected), whatever the method: the body is buffered, so it is sent again whole. When a
  * connection broke after the request went out, only idempotent methods go on; a POST or PATCH
  * answers 502, since the replica may have acted on it. 503 when no replica could be reached.
+ *
+ * Replicas that keep failing to connect or to answer in time leave the rotation until a readiness
+ * check brings them back (see createReplicaHealth). Every attempt carries `x-request-timeout-ms`,
+ * the time the gateway will still wait less a margin, so the replica abandons work the gateway
+ * will have answered 504 for.
  */
 export async function registerProxy(app: App, options: RegisterProxyOptions): Promise<void> {
   const timeoutMs = options.timeoutMs ?? defaultUpstream.timeoutMs;
   const connectTimeoutMs = options.connectTimeoutMs ?? defaultUpstream.connectTimeoutMs;
   const connections = options.connections ?? defaultUpstream.connections;
-  const pools = new Map<string, Upstream>();
+  const pools = new Map<string, Replica>();
 
-  const upstreamFor = (base: string): Upstream => {
+  const upstreamFor = (base: string, service: string): Replica => {
     const url = new URL(base);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`Upstream "${base}" must be an http(s) URL.`);
     const key = `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
@@ -143,16 +161,29 @@ export async function registerProxy(app: App, options: RegisterProxyOptions): Pr
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       });
-      upstream = { base: key, pool, pathPrefix: url.pathname.replace(/\/+$/, '') };
+      upstream = {
+        base: key,
+        pool,
+        pathPrefix: url.pathname.replace(/\/+$/, ''),
+        services: new Set(),
+        inRotation: true,
+        failures: 0,
+        ejections: 0,
+        outSince: 0,
+        outBecause: 'unreachable',
+        timer: undefined,
+      };
       pools.set(key, upstream);
     }
+    upstream.services.add(service);
     return upstream;
   };
 
   const groups = options.routes.map((route): UpstreamGroup & { prefix: string } => {
     checkPrefix(route.prefix);
     if (route.upstreams.length === 0) throw new Error(`Proxy prefix "${route.prefix}" has no upstreams.`);
-    return { prefix: route.prefix, service: route.service ?? route.prefix, upstreams: route.upstreams.map(upstreamFor), next: 0 };
+    const service = route.service ?? route.prefix;
+    return { prefix: route.prefix, service, upstreams: route.upstreams.map((base) => upstreamFor(base, service)), next: 0 };
   });
 
   const registry = app.metrics.registry;
@@ -160,6 +191,8 @@ export async function registerProxy(app: App, options: RegisterProxyOptions): Pr
     'service',
     'kind',
   ]);
+
+  const health = createReplicaHealth([...pools.values()], options.health ?? {}, options.logger, registry);
 
   async function forward(request: FastifyRequest, reply: FastifyReply, group: UpstreamGroup): Promise<FastifyReply> {
     const headers = filterHeaders(request.headers, requestOnlyDropped);
@@ -170,29 +203,31 @@ export async function registerProxy(app: App, options: RegisterProxyOptions): Pr
     headers['x-forwarded-host'] = request.host;
     const body = Buffer.isBuffer(request.body) && request.body.length > 0 ? request.body : undefined;
 
+    const budgetMs = Math.min(timeoutMs, clientDeadlineMs(request.headers[requestTimeoutHeader]) ?? Infinity);
+    const deadline = Date.now() + budgetMs;
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      controller.abort(new UpstreamTimeout(timeoutMs));
-    }, timeoutMs);
+      controller.abort(new UpstreamTimeout(budgetMs));
+    }, budgetMs);
     const onClientGone = () => {
       if (!reply.raw.writableFinished) controller.abort(new Error('the client went away'));
     };
     reply.raw.once('close', onClientGone);
 
-    const count = group.upstreams.length;
-    const start = group.next;
-    group.next = (group.next + 1) % count;
+    const order = candidates(group.upstreams, group.next);
+    // Not wrapped at the replica count: the replicas in rotation may be fewer, and a counter taken
+    // modulo a smaller number than it wraps at would favour the first ones.
+    group.next += 1;
     const idempotent = idempotentMethods.has(request.method);
     let unreachable = 0;
     let attempts = 0;
     let lastError: unknown;
     try {
-      for (let i = 0; i < count; i++) {
-        const upstream = group.upstreams[(start + i) % count];
-        if (upstream === undefined) break;
+      for (const upstream of order) {
         attempts++;
+        headers[requestTimeoutHeader] = String(upstreamDeadlineMs(deadline - Date.now()));
         try {
           const response = await upstream.pool.request({
             method: request.method,
@@ -202,19 +237,26 @@ export async function registerProxy(app: App, options: RegisterProxyOptions): Pr
             signal: controller.signal,
           });
           clearTimeout(timer);
+          health.succeeded(upstream);
           return send(request, reply, response);
         } catch (error) {
           lastError = error;
           const code = codedError(error)?.code;
           if (timedOut || (code !== undefined && timeoutCodes.has(code))) {
             failures.inc({ service: group.service, kind: 'timeout' });
+            // Only the gateway's own timeout says something about the replica: a client's shorter
+            // deadline must not let a client take healthy replicas out of rotation.
+            if (budgetMs === timeoutMs) health.failed(upstream, `no response within ${timeoutMs} ms`);
             throw commonErrors.gatewayTimeout(error);
           }
           if (controller.signal.aborted) throw gatewayErrors.clientClosedRequest(error);
           const kind = failureKind(error);
           failures.inc({ service: group.service, kind });
           if (kind === 'other') throw commonErrors.badGateway(error);
-          if (kind === 'unreachable') unreachable++;
+          if (kind === 'unreachable') {
+            unreachable++;
+            health.failed(upstream, codedError(error)?.code ?? 'unreachable');
+          }
           request.log.warn({ err: error, upstream: upstream.base, service: group.service }, 'upstream attempt failed');
           // The replica may have acted on it: a POST must not reach a second one.
           if (kind === 'broken' && !idempotent) break;
@@ -266,7 +308,9 @@ export async function registerProxy(app: App, options: RegisterProxyOptions): Pr
     });
   }
 
+  app.addHook('onReady', async () => health.start());
   app.addHook('onClose', async () => {
+    health.stop();
     await Promise.all([...pools.values()].map((upstream) => upstream.pool.close()));
   });
 }

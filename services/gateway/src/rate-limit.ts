@@ -14,7 +14,33 @@ interface AuthRoute {
 export function parseAuthRoute(entry: string): AuthRoute {
   const match = /^(?:([A-Za-z]+)\s+)?(\/\S*)$/.exec(entry.trim());
   if (!match?.[2]) throw new Error(`Rate-limited auth route "${entry}" must look like "POST /api/v1/auth/login".`);
-  return { method: match[1]?.toUpperCase(), prefix: match[2].replace(/\/+$/, '') || '/' };
+  return { method: match[1]?.toUpperCase(), prefix: looseCanonicalPath(match[2]) };
+}
+
+/**
+ * The path of a request target, folded every way a router or a proxy in front of a service might
+ * fold it: the path of an absolute-form target, cut at the first `?`, `#` or `;`, every
+ * percent-escape decoded once, `.` and `..` segments resolved, runs of slashes collapsed, trailing
+ * slashes dropped, lower-cased.
+ *
+ * Deliberately looser than any one router. find-my-way (here and in every service, with the
+ * kernel's options) decodes escapes of unreserved characters and, depending on its options,
+ * collapses slashes, drops a trailing slash or ignores case; a load balancer in front of a
+ * replica may also resolve dot segments. Whatever a router resolves to a credential route folds
+ * to it here, so no spelling escapes the credential limit; a spelling that folds to it but that
+ * the router answers 404 only costs its sender part of a budget it could have spent anyway.
+ */
+export function looseCanonicalPath(target: string): string {
+  const absolute = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(target);
+  const raw = (absolute === null ? target : target.slice(absolute[0].length)).split(/[?#;]/, 1)[0] ?? '';
+  const decoded = raw.replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+  const segments: string[] = [];
+  for (const segment of decoded.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') segments.pop();
+    else segments.push(segment);
+  }
+  return `/${segments.join('/')}`.toLowerCase();
 }
 
 function matchesPrefix(path: string, prefix: string): boolean {
@@ -76,7 +102,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const authRule: RateLimitRule = options.limits?.auth ?? defaultRateLimits.auth;
   const userRule: RateLimitRule = options.limits?.user ?? defaultRateLimits.user;
   const authRoutes = (options.limits?.auth?.routes ?? defaultRateLimits.auth.routes).map(parseAuthRoute);
-  const exempt = new Set(options.limits?.exemptPaths ?? defaultRateLimits.exemptPaths);
+  const exemptRoutes = new Set(options.limits?.exemptPaths ?? defaultRateLimits.exemptPaths);
   const storeTimeoutMs = options.limits?.storeTimeoutMs ?? defaultRateLimits.storeTimeoutMs;
   for (const [name, rule] of Object.entries({ ip: ipRule, auth: authRule, user: userRule })) {
     if (!(rule.max >= 1 && rule.windowMs >= 1)) throw new Error(`Rate limit "${name}" needs max >= 1 and windowMs >= 1.`);
@@ -138,12 +164,17 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     throw commonErrors.rateLimited(Math.max(1, Math.ceil(current.resetMs / 1000)));
   }
 
-  const pathOf = (request: FastifyRequest) => request.url.split('?')[0] ?? '/';
+  // The route the router resolved, not the raw URL: `/%68ealthz` is /healthz, and `/healthz/`
+  // (a 404 unless the router ignores trailing slashes) is not exempt.
+  const exempt = (request: FastifyRequest) => {
+    const route = request.routeOptions.url;
+    return route !== undefined && exemptRoutes.has(route);
+  };
 
   return {
     beforeAuth: async (request, reply) => {
-      const path = pathOf(request);
-      if (exempt.has(path)) return;
+      if (exempt(request)) return;
+      const path = looseCanonicalPath(request.url);
       const client = clientAddressKey(request.ip);
       const isAuthRoute = authRoutes.some(
         (route) => (route.method === undefined || route.method === request.method) && matchesPrefix(path, route.prefix),
@@ -155,7 +186,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       apply(request, reply, decisions, ['ip', 'auth']);
     },
     afterAuth: async (request, reply) => {
-      if (request.identity === null || exempt.has(pathOf(request))) return;
+      if (request.identity === null || exempt(request)) return;
       apply(request, reply, [await hit(`rl:user:${request.identity.userId}`, userRule)], ['user']);
     },
   };
