@@ -10,3 +10,4 @@ export * from './http/problem';
 export * from './http/request-id';
 export * from './fields';
 export * from './http/problem.schema';
+export * from './http/openapi';

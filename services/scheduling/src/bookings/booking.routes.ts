@@ -28,6 +28,7 @@ export function registerBookingRoutes(app: App, ctx: SchedulingContext): void {
     '/api/v1/bookings',
     {
       schema: {
+        operationId: 'createBooking',
         tags,
         security,
         summary: 'Book a slot (free: confirmed; paid: held until paid)',
@@ -51,6 +52,7 @@ export function registerBookingRoutes(app: App, ctx: SchedulingContext): void {
     '/api/v1/bookings',
     {
       schema: {
+        operationId: 'listBookings',
         tags,
         security,
         summary: 'My bookings, as client or as provider, oldest start first',
@@ -65,6 +67,7 @@ export function registerBookingRoutes(app: App, ctx: SchedulingContext): void {
     '/api/v1/bookings/:id',
     {
       schema: {
+        operationId: 'getBooking',
         tags,
         security,
         summary: 'One booking (its client, its provider or an admin)',
@@ -79,6 +82,7 @@ export function registerBookingRoutes(app: App, ctx: SchedulingContext): void {
     '/api/v1/bookings/:id/cancel',
     {
       schema: {
+        operationId: 'cancelBooking',
         tags,
         security,
         summary: 'Cancel (the client until the cancellation window, the provider any time)',
@@ -95,6 +99,7 @@ export function registerBookingRoutes(app: App, ctx: SchedulingContext): void {
     '/api/v1/bookings/:id/reschedule',
     {
       schema: {
+        operationId: 'rescheduleBooking',
         tags,
         security,
         summary: 'Move to another slot, atomically: the new time is taken and the old released, or nothing changes',
@@ -109,7 +114,7 @@ export function registerBookingRoutes(app: App, ctx: SchedulingContext): void {
   app.post(
     '/api/v1/bookings/:id/complete',
     {
-      schema: { tags, security, summary: 'Mark as completed (provider or admin, after the start)', params: idParams, response: { 200: bookingSchema, ...changeProblems } },
+      schema: { operationId: 'completeBooking', tags, security, summary: 'Mark as completed (provider or admin, after the start)', params: idParams, response: { 200: bookingSchema, ...changeProblems } },
     },
     async (request) => finishBooking(ctx, requireRole(request, 'provider', 'admin'), request.params.id, 'completed', request.id),
   );
@@ -117,7 +122,7 @@ export function registerBookingRoutes(app: App, ctx: SchedulingContext): void {
   app.post(
     '/api/v1/bookings/:id/no-show',
     {
-      schema: { tags, security, summary: 'Mark as no-show (provider or admin, after the start)', params: idParams, response: { 200: bookingSchema, ...changeProblems } },
+      schema: { operationId: 'markBookingNoShow', tags, security, summary: 'Mark as no-show (provider or admin, after the start)', params: idParams, response: { 200: bookingSchema, ...changeProblems } },
     },
     async (request) => finishBooking(ctx, requireRole(request, 'provider', 'admin'), request.params.id, 'no_show', request.id),
   );
@@ -126,6 +131,7 @@ export function registerBookingRoutes(app: App, ctx: SchedulingContext): void {
     '/api/v1/bookings/:id/confirm-offer',
     {
       schema: {
+        operationId: 'confirmWaitlistOffer',
         tags,
         security,
         summary: 'Claim a waitlist offer (free: confirmed; paid: held for payment)',
@@ -140,6 +146,7 @@ export function registerBookingRoutes(app: App, ctx: SchedulingContext): void {
     '/api/v1/bookings/:id/confirm',
     {
       schema: {
+        operationId: 'confirmBooking',
         tags,
         security,
         summary: 'Confirm a held booking (admins; payments confirm through the domain)',
