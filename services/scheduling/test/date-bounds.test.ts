@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createMemoryJobQueue } from '@timeslot/adapters';
-import type { Role } from '@timeslot/ports';
+import type { Db, Role } from '@timeslot/ports';
 import { uniqueName } from '@timeslot/testing';
 import { createSchedulingHarness, type SchedulingHarness } from './harness';
 import { createTestIssuer, startReplica, type Replica } from './replicas';
@@ -24,6 +24,8 @@ interface Call {
 interface Target {
   call(call: Call): Promise<LightMyRequestResponse>;
   token(role: Role): Promise<string>;
+  /** The scheduling service's query builder, to count the reads a request makes. */
+  readonly db: Db;
 }
 
 const now = '2030-01-07T08:00:00.000Z';
@@ -82,7 +84,10 @@ function suite(name: string, open: () => Promise<{ target: Target; close: () => 
       expectInvalid(await slots('2999-12-20T00:00:00Z', '2999-12-31T23:59:59-14:00'), 'querystring.to');
     });
 
-    it('answers an empty page for ranges outside [now + notice, now + booking window], at both ends of the range', async () => {
+    it('answers an empty page, without reading bookings, for ranges outside [now + notice, now + booking window]', async () => {
+      // Warm the profile, service and availability caches, so the only read left is the bookings'.
+      await slots(now, '2030-01-08T00:00:00Z');
+      const selects = vi.spyOn(target.db, 'select');
       for (const [from, to] of [
         ['1970-01-01T00:00:00Z', '1970-01-31T00:00:00Z'],
         ['2999-12-01T00:00:00Z', '2999-12-31T23:59:59Z'],
@@ -92,10 +97,13 @@ function suite(name: string, open: () => Promise<{ target: Target; close: () => 
         expect(response.statusCode, response.body).toBe(200);
         expect(response.json()).toEqual({ timeZone: 'Pacific/Kiritimati', slots: [] });
       }
+      expect(selects).not.toHaveBeenCalled();
       // Inside the window the same service has slots: the empty pages above are the clamp's.
       const inside = await slots(now, '2030-01-09T00:00:00Z');
       expect(inside.statusCode).toBe(200);
       expect(inside.json<{ slots: unknown[] }>().slots.length).toBeGreaterThan(0);
+      expect(selects).toHaveBeenCalled();
+      selects.mockRestore();
     });
 
     it('refuses bookings list bounds and cursors outside the range', async () => {
@@ -156,6 +164,7 @@ suite('PGlite', async () => {
     target: {
       call: ({ token, ...rest }) => h.inject({ ...rest, token } as Parameters<SchedulingHarness['inject']>[0]),
       token: async (role) => (await h.registerUser(role)).token,
+      db: h.context.database.db,
     },
     close: () => h.close(),
   };
@@ -177,6 +186,7 @@ suite('PostgreSQL', async () => {
       call: ({ method, url, token, payload }) =>
         replica.app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload === undefined ? {} : { payload: payload as object }) }),
       token: (role) => issuer.token(role),
+      db: replica.service.context.database.db,
     },
     close: async () => {
       await replica.app.close();
