@@ -10,7 +10,12 @@ interface Operation {
   responses: Record<string, { description: string; content?: Record<string, { schema: unknown }> }>;
 }
 
-async function documentOf(rateLimited: boolean): Promise<{ paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, unknown> } }> {
+interface Document {
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, unknown> };
+}
+
+async function documentOf(rateLimited: boolean): Promise<Document> {
   const app = await createHttpServer({ service: 'test', logger: createLogger({ level: 'silent' }), openapi: { rateLimited } });
   app.post(
     '/api/v1/things/:id',
@@ -30,7 +35,7 @@ async function documentOf(rateLimited: boolean): Promise<{ paths: Record<string,
   );
   app.get('/api/v1/status', { schema: { response: { 200: z.object({ ok: z.boolean() }) } } }, async () => ({ ok: true }));
   await app.ready();
-  const document = (await app.inject({ url: '/openapi.json' })).json();
+  const document = (await app.inject({ url: '/openapi.json' })).json<Document>();
   await app.close();
   return document;
 }
