@@ -133,7 +133,7 @@ export async function fetchMergedOpenApi(routes: readonly ProxyRoute[], options:
     for (const [path, operations] of Object.entries(source.paths ?? {})) {
       const target = (paths[path] ??= {});
       for (const [method, operation] of Object.entries(operations)) {
-        if (method in target || !isOperation(operation)) continue;
+        if (!httpMethods.has(method) || method in target || !isOperation(operation)) continue;
         uniqueOperationId(operation, service, operationIds, options.logger);
       }
       mergeInto(target, operations, `operation on ${path}`, options.logger);
