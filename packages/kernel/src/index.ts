@@ -12,3 +12,4 @@ export * from './http/deadline';
 export { nulCharacterPaths } from './http/edge';
 export * from './fields';
 export * from './http/problem.schema';
+export * from './http/openapi';

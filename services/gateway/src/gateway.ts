@@ -88,7 +88,7 @@ export async function createGatewayApp(deps: GatewayDeps): Promise<App> {
     logger: deps.logger,
     bodyLimit: options.bodyLimit ?? defaultBodyLimit,
     trustProxy: options.trustProxy ?? false,
-    openapi: { title: 'Timeslot API' },
+    openapi: { title: 'Timeslot API', rateLimited: true },
     // The kernel sets them on every answer, also those no hook of ours sees (errors before routing).
     responseHeaders: securityHeaders(),
     ...(deps.readiness === undefined ? {} : { readiness: deps.readiness }),

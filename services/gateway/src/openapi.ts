@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { request as httpRequest } from 'undici';
-import type { App, Logger } from '@timeslot/kernel';
+import { completeOpenApiDocument, type App, type Logger } from '@timeslot/kernel';
 import type { ProxyRoute } from './options';
 
 /** The parts of an OpenAPI 3.1 document the merge touches; everything else is carried as is. */
@@ -63,6 +63,40 @@ function mergeInto(target: Record<string, unknown>, source: Record<string, unkno
   }
 }
 
+const httpMethods = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
+
+interface OperationLike {
+  operationId?: string;
+  [key: string]: unknown;
+}
+
+function isOperation(value: unknown): value is OperationLike {
+  return typeof value === 'object' && value !== null;
+}
+
+function operationIdsOf(document: OpenApiDocument): string[] {
+  const ids: string[] = [];
+  for (const item of Object.values(document.paths ?? {})) {
+    for (const [method, operation] of Object.entries(item)) {
+      if (httpMethods.has(method) && isOperation(operation) && typeof operation.operationId === 'string') ids.push(operation.operationId);
+    }
+  }
+  return ids;
+}
+
+/** operationIds must be unique in a document (OpenAPI 3.1 §4.8.10): a clash is renamed after its service. */
+function uniqueOperationId(operation: OperationLike, service: string, known: Set<string>, logger: Logger | undefined): void {
+  const id = operation.operationId;
+  if (id === undefined) return;
+  if (known.has(id)) {
+    let renamed = `${id}_${service.replace(/[^A-Za-z0-9]+/g, '_')}`;
+    for (let n = 2; known.has(renamed); n += 1) renamed = `${id}_${service.replace(/[^A-Za-z0-9]+/g, '_')}_${n}`;
+    logger?.warn({ operationId: id, renamed, service }, 'two services use the same operationId; renaming the second');
+    operation.operationId = renamed;
+  }
+  known.add(operation.operationId ?? id);
+}
+
 /**
  * GET each service's /openapi.json (first replica that answers) and merge paths, schemas,
  * security schemes and tags into one 3.1 document with the gateway's info. Never rejects: a
@@ -88,13 +122,21 @@ export async function fetchMergedOpenApi(routes: readonly ProxyRoute[], options:
   const tags = (document.tags ??= []);
   const missing: string[] = [];
 
-  for (const [service, source] of fetched) {
-    if (source === undefined) {
+  const operationIds = new Set(operationIdsOf(document));
+  for (const [service, fetchedSource] of fetched) {
+    if (fetchedSource === undefined) {
       missing.push(service);
       continue;
     }
+    // Behind the gateway every operation may also be rate limited (429) or fail upstream (502, 504).
+    const source = completeOpenApiDocument(structuredClone(fetchedSource), { rateLimited: true, proxied: true });
     for (const [path, operations] of Object.entries(source.paths ?? {})) {
-      mergeInto((paths[path] ??= {}), operations, `operation on ${path}`, options.logger);
+      const target = (paths[path] ??= {});
+      for (const [method, operation] of Object.entries(operations)) {
+        if (!httpMethods.has(method) || method in target || !isOperation(operation)) continue;
+        uniqueOperationId(operation, service, operationIds, options.logger);
+      }
+      mergeInto(target, operations, `operation on ${path}`, options.logger);
     }
     mergeInto(schemas, source.components?.schemas, 'schema', options.logger);
     mergeInto(securitySchemes, source.components?.securitySchemes, 'security scheme', options.logger);

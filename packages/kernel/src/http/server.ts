@@ -8,6 +8,7 @@ import type { Logger } from '../logger';
 import { createMetrics, type HttpMetrics } from '../metrics';
 import { readDeadline } from './deadline';
 import { clientErrorHandler, frameworkErrorHandler, refuseNulCharacters } from './edge';
+import { completeOpenApiDocument, type OpenApiDocumentLike } from './openapi';
 import { problemContentType, toAppError, toProblem } from './problem';
 import { requestIdFrom } from './request-id';
 
@@ -32,7 +33,13 @@ export interface HttpServerOptions {
   readonly bodyLimit?: number;
   /** Fastify's trustProxy: whom to believe for X-Forwarded-For (client IPs for rate limits). */
   readonly trustProxy?: boolean | string | string[];
-  readonly openapi?: { readonly title?: string; readonly version?: string; readonly description?: string };
+  readonly openapi?: {
+    readonly title?: string;
+    readonly version?: string;
+    readonly description?: string;
+    /** A rate limiter runs before every route (the gateway): the document adds 429 to every operation. */
+    readonly rateLimited?: boolean;
+  };
   /** Time allowed for a readiness check before it counts as failed (default 2000 ms). */
   readonly readinessTimeoutMs?: number;
   /**
@@ -139,6 +146,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
       },
     },
     transform: jsonSchemaTransform,
+    // Errors as problem+json, and the statuses every operation may give whatever its route says.
+    transformObject: (document) =>
+      'openapiObject' in document
+        ? completeOpenApiDocument(document.openapiObject as OpenApiDocumentLike, { rateLimited: options.openapi?.rateLimited ?? false })
+        : document.swaggerObject,
   });
 
   // Graceful shutdown (see beginDrain): once draining, no response advertises keep-alive, so

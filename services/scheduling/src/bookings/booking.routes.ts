@@ -28,6 +28,7 @@ export function registerBookingRoutes(app: App, ctx: SchedulingContext): void {
     '/api/v1/bookings',
     {
       schema: {
+        operationId: 'createBooking',
         tags,
         security,
         summary: 'Book a slot (free: confirmed; paid: held until paid)',
@@ -52,6 +53,7 @@ export function registerBookingRoutes(app: App, ctx: SchedulingContext): void {
     '/api/v1/bookings',
     {
       schema: {
+        operationId: 'listBookings',
         tags,
         security,
         summary: 'My bookings, as client or as provider, oldest start first',
@@ -66,6 +68,7 @@ export function registerBookingRoutes(app: App, ctx: SchedulingContext): void {
     '/api/v1/bookings/:id',
     {
       schema: {
+        operationId: 'getBooking',
         tags,
         security,
         summary: 'One booking (its client, its provider or an admin)',
@@ -80,6 +83,7 @@ export function registerBookingRoutes(app: App, ctx: SchedulingContext): void {
     '/api/v1/bookings/:id/cancel',
     {
       schema: {
+        operationId: 'cancelBooking',
         tags,
         security,
         summary: 'Cancel (the client until the cancellation window, the provider any time)',
@@ -96,6 +100,7 @@ export function registerBookingRoutes(app: App, ctx: SchedulingContext): void {
     '/api/v1/bookings/:id/reschedule',
     {
       schema: {
+        operationId: 'rescheduleBooking',
         tags,
         security,
         summary: 'Move to another slot, atomically: the new time is taken and the old released, or nothing changes',
@@ -110,7 +115,7 @@ export function registerBookingRoutes(app: App, ctx: SchedulingContext): void {
   app.post(
     '/api/v1/bookings/:id/complete',
     {
-      schema: { tags, security, summary: 'Mark as completed (provider or admin, after the start)', params: idParams, response: { 200: bookingSchema, ...changeProblems } },
+      schema: { operationId: 'completeBooking', tags, security, summary: 'Mark as completed (provider or admin, after the start)', params: idParams, response: { 200: bookingSchema, ...changeProblems } },
     },
     async (request) => finishBooking(ctx, requireRole(request, 'provider', 'admin'), request.params.id, 'completed', request.id),
   );
@@ -118,7 +123,7 @@ export function registerBookingRoutes(app: App, ctx: SchedulingContext): void {
   app.post(
     '/api/v1/bookings/:id/no-show',
     {
-      schema: { tags, security, summary: 'Mark as no-show (provider or admin, after the start)', params: idParams, response: { 200: bookingSchema, ...changeProblems } },
+      schema: { operationId: 'markBookingNoShow', tags, security, summary: 'Mark as no-show (provider or admin, after the start)', params: idParams, response: { 200: bookingSchema, ...changeProblems } },
     },
     async (request) => finishBooking(ctx, requireRole(request, 'provider', 'admin'), request.params.id, 'no_show', request.id),
   );
@@ -127,6 +132,7 @@ export function registerBookingRoutes(app: App, ctx: SchedulingContext): void {
     '/api/v1/bookings/:id/confirm-offer',
     {
       schema: {
+        operationId: 'confirmWaitlistOffer',
         tags,
         security,
         summary: 'Claim a waitlist offer (free: confirmed; paid: held for payment)',
@@ -141,6 +147,7 @@ export function registerBookingRoutes(app: App, ctx: SchedulingContext): void {
     '/api/v1/bookings/:id/confirm',
     {
       schema: {
+        operationId: 'confirmBooking',
         tags,
         security,
         summary: 'Confirm a held booking (admins; payments confirm through the domain)',

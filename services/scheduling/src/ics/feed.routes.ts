@@ -14,6 +14,7 @@ export function registerFeedRoutes(app: App, ctx: SchedulingContext): void {
     '/api/v1/providers/:id/calendar-feed',
     {
       schema: {
+        operationId: 'rotateCalendarFeed',
         tags,
         security,
         summary: 'Create or rotate the provider’s secret iCalendar URL (the previous one stops working)',
@@ -34,6 +35,7 @@ export function registerFeedRoutes(app: App, ctx: SchedulingContext): void {
     '/api/v1/providers/:id/calendar-feed',
     {
       schema: {
+        operationId: 'revokeCalendarFeed',
         tags,
         security,
         summary: 'Revoke the provider’s iCalendar URL',
@@ -51,11 +53,14 @@ export function registerFeedRoutes(app: App, ctx: SchedulingContext): void {
     '/api/v1/calendar-feeds/:token.ics',
     {
       schema: {
+        operationId: 'getCalendarFeed',
         tags,
         summary: 'A provider’s confirmed bookings as iCalendar (RFC 5545); the URL is the secret',
         params: tokenParams,
-        // Sent as text/calendar: Fastify serialises only JSON content types, so the text goes out as is.
-        response: { 200: z.string().describe('text/calendar; charset=utf-8'), 400: problemSchema, 404: problemSchema },
+        // Sent as text/calendar: Fastify serialises only JSON content types, so the text goes out as
+        // is. `produces` tells the document so; errors are problem+json like everywhere else.
+        produces: ['text/calendar'],
+        response: { 200: z.string().describe('The feed, an iCalendar (RFC 5545) VCALENDAR.'), 400: problemSchema, 404: problemSchema },
       },
     },
     async (request, reply) => {

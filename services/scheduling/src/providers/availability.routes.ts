@@ -23,6 +23,7 @@ export function registerAvailabilityRoutes(app: App, availability: AvailabilityS
     '/api/v1/providers/:id/availability',
     {
       schema: {
+        operationId: 'getAvailability',
         tags,
         security,
         summary: "A provider's availability (the provider or an administrator)",
@@ -37,6 +38,7 @@ export function registerAvailabilityRoutes(app: App, availability: AvailabilityS
     '/api/v1/providers/:id/availability',
     {
       schema: {
+        operationId: 'replaceAvailability',
         tags,
         security,
         summary: "Replace a provider's availability (the provider or an administrator)",
@@ -52,6 +54,7 @@ export function registerAvailabilityRoutes(app: App, availability: AvailabilityS
     '/api/v1/providers/:id/slots',
     {
       schema: {
+        operationId: 'listSlots',
         tags,
         summary: 'Free slots of one service, for up to 31 days',
         params: providerIdParams,

@@ -1,16 +1,12 @@
-import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { instantField, timeZoneField } from './provider.schemas';
+import { dateField, instantField, instantOutput } from '../time.schemas';
+import { timeZoneField } from './provider.schemas';
 
 /** "HH:MM" on a 24-hour wall clock; "24:00" is allowed as an end (midnight at the end of the day). */
 const wallTimePattern = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 const wallTime = z.string().regex(wallTimePattern, 'must be a time "HH:MM" from 00:00 to 24:00');
 
 const interval = z.object({ start: wallTime, end: wallTime }).strict();
-
-const dateField = z
-  .string()
-  .refine((value) => /^\d{4}-\d{2}-\d{2}$/.test(value) && DateTime.fromISO(value, { zone: 'UTC' }).isValid, 'must be a calendar date YYYY-MM-DD');
 
 const weeklyRule = z
   .object({
@@ -98,8 +94,8 @@ export const availabilitySchema = z
   .object({
     timeZone: z.string().describe('The provider’s zone: weekly rules and overrides are wall-clock times there.'),
     weekly: z.array(z.object({ weekday: z.number().int(), start: z.string(), end: z.string() })),
-    overrides: z.array(z.object({ date: z.string(), intervals: z.array(z.object({ start: z.string(), end: z.string() })) })),
-    blocked: z.array(z.object({ id: z.uuid(), start: instantField, end: instantField, reason: z.string() })),
+    overrides: z.array(z.object({ date: z.iso.date(), intervals: z.array(z.object({ start: z.string(), end: z.string() })) })),
+    blocked: z.array(z.object({ id: z.uuid(), start: instantOutput, end: instantOutput, reason: z.string() })),
   })
   .describe('Weekly rules, date overrides (empty intervals = closed) and blocked periods.');
 
@@ -115,10 +111,10 @@ export const slotsQuery = z
   .refine((query) => Date.parse(query.to) > Date.parse(query.from), { message: 'must be after from', path: ['to'] });
 
 export const slotSchema = z.object({
-  start: instantField.describe('UTC.'),
-  end: instantField.describe('UTC.'),
-  localStart: instantField.describe('In the requested zone.'),
-  localEnd: instantField.describe('In the requested zone.'),
+  start: instantOutput.describe('UTC.'),
+  end: instantOutput.describe('UTC.'),
+  localStart: instantOutput.describe('In the requested zone.'),
+  localEnd: instantOutput.describe('In the requested zone.'),
   seatsLeft: z.number().int(),
 });
 

@@ -13,6 +13,7 @@ export function registerOfferingRoutes(app: App, offerings: OfferingService): vo
     '/api/v1/providers/:id/services',
     {
       schema: {
+        operationId: 'createService',
         tags,
         security,
         summary: 'Add a service (the provider or an administrator)',
@@ -28,6 +29,7 @@ export function registerOfferingRoutes(app: App, offerings: OfferingService): vo
     '/api/v1/providers/:id/services',
     {
       schema: {
+        operationId: 'listServices',
         tags,
         summary: "A provider's services (inactive ones only for the provider and administrators)",
         params: providerIdParams,
@@ -40,7 +42,7 @@ export function registerOfferingRoutes(app: App, offerings: OfferingService): vo
   app.get(
     '/api/v1/providers/:id/services/:serviceId',
     {
-      schema: { tags, summary: 'One service of a provider', params: offeringParams, response: { 200: offeringSchema, ...readProblems } },
+      schema: { operationId: 'getService', tags, summary: 'One service of a provider', params: offeringParams, response: { 200: offeringSchema, ...readProblems } },
     },
     async (request) => offerings.get(request.identity, request.params.id, request.params.serviceId),
   );
@@ -49,6 +51,7 @@ export function registerOfferingRoutes(app: App, offerings: OfferingService): vo
     '/api/v1/providers/:id/services/:serviceId',
     {
       schema: {
+        operationId: 'updateService',
         tags,
         security,
         summary: 'Change a service (the provider or an administrator)',

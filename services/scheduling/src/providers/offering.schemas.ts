@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { locationKinds } from '../tables';
-import { instantField } from './provider.schemas';
+import { instantOutput } from '../time.schemas';
 
 /*
  * A provider's services (event types: "30-minute consultation", "Group yoga"). The code calls them
@@ -62,8 +62,8 @@ export const offeringSchema = z
     location: z.object({ kind: z.enum(locationKinds), address: z.string().optional() }),
     cancellationWindowMinutes: z.number().int(),
     active: z.boolean(),
-    createdAt: instantField,
-    updatedAt: instantField,
+    createdAt: instantOutput,
+    updatedAt: instantOutput,
   })
   .describe('A service (event type) a provider offers.');
 

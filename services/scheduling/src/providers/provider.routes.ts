@@ -23,6 +23,7 @@ export function registerProviderRoutes(app: App, ctx: SchedulingContext): void {
     '/api/v1/providers',
     {
       schema: {
+        operationId: 'createProvider',
         tags,
         security,
         summary: 'Create the signed-in provider’s profile (one per account)',
@@ -37,6 +38,7 @@ export function registerProviderRoutes(app: App, ctx: SchedulingContext): void {
     '/api/v1/providers',
     {
       schema: {
+        operationId: 'searchProviders',
         tags,
         summary: 'Search published providers',
         querystring: searchQuery,
@@ -50,6 +52,7 @@ export function registerProviderRoutes(app: App, ctx: SchedulingContext): void {
     '/api/v1/providers/me',
     {
       schema: {
+        operationId: 'getMyProvider',
         tags,
         security,
         summary: 'The signed-in provider’s own profile',
@@ -63,6 +66,7 @@ export function registerProviderRoutes(app: App, ctx: SchedulingContext): void {
     '/api/v1/providers/:id',
     {
       schema: {
+        operationId: 'getProvider',
         tags,
         summary: 'A provider profile (unpublished ones only for their owner and administrators)',
         params: providerIdParams,
@@ -76,6 +80,7 @@ export function registerProviderRoutes(app: App, ctx: SchedulingContext): void {
     '/api/v1/providers/:id',
     {
       schema: {
+        operationId: 'updateProvider',
         tags,
         security,
         summary: 'Change a provider profile (its owner or an administrator)',

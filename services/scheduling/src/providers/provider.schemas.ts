@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { timeZoneField } from '@timeslot/kernel';
+import { instantOutput } from '../time.schemas';
 
 export { timeZoneField };
 
-export const instantField = z.iso.datetime({ offset: true }).describe('ISO 8601 instant with offset, e.g. 2030-03-10T09:00:00Z.');
+export { instantField } from '../time.schemas';
 
 const displayNameField = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
 const titleField = z.string().trim().max(100, 'must be at most 100 characters');
@@ -27,8 +28,8 @@ export const providerSchema = z
     timeZone: z.string().describe('IANA zone the availability rules are written in.'),
     photoUrl: z.string().nullable(),
     published: z.boolean().describe('Unpublished profiles are visible only to their owner and administrators.'),
-    createdAt: instantField,
-    updatedAt: instantField,
+    createdAt: instantOutput,
+    updatedAt: instantOutput,
   })
   .describe('A provider profile.');
 

@@ -62,11 +62,21 @@ export function createSlotsService(ctx: SchedulingContext, deps: SlotsServiceDep
     const service = (await deps.offerings.all(providerId)).find((item) => item.id === query.serviceId);
     const expiresAt = now + MAX_PAGE_AGE_MS;
     if (service === undefined) return { meta: { provider, service }, body: '', etag: '', expiresAt: now };
+    const timeZone = query.timeZone ?? provider.timeZone;
+    // Only starts in [now + notice, now + booking window] are ever offered (computeSlots' rule, the
+    // window's end included): asking outside it reads no bookings, and a range near the ends of
+    // the calendar never reaches the database.
+    const earliest = Math.max(from, now + service.minNoticeMinutes * MINUTE_MS);
+    const latest = Math.min(to, now + service.bookingWindowDays * DAY_MS + 1);
+    if (earliest >= latest) {
+      const body = JSON.stringify({ timeZone, slots: [] });
+      return { meta: { provider, service }, body, etag: entityTag(body), expiresAt };
+    }
     // Every booking a candidate's occupied span [start - bufferBefore, start + duration +
     // bufferAfter) could touch, for any start in [from, to): bookings just outside the range
     // still occupy time inside it.
-    const windowStart = from - service.bufferBeforeMinutes * MINUTE_MS;
-    const windowEnd = to + (service.durationMinutes + service.bufferAfterMinutes) * MINUTE_MS;
+    const windowStart = earliest - service.bufferBeforeMinutes * MINUTE_MS;
+    const windowEnd = latest + (service.durationMinutes + service.bufferAfterMinutes) * MINUTE_MS;
     const [availability, busy] = await Promise.all([
       deps.availability.stored(providerId),
       deps.repository.busy(ctx.database.db, providerId, windowStart, windowEnd),
@@ -75,7 +85,6 @@ export function createSlotsService(ctx: SchedulingContext, deps: SlotsServiceDep
     for (const booking of busy) {
       if (booking.serviceId === service.id) seatsTaken.set(booking.startsAt, (seatsTaken.get(booking.startsAt) ?? 0) + 1);
     }
-    const timeZone = query.timeZone ?? provider.timeZone;
     const slots = computeSlots({
       providerTimeZone: provider.timeZone,
       weekly: availability.weekly,
@@ -84,7 +93,7 @@ export function createSlotsService(ctx: SchedulingContext, deps: SlotsServiceDep
       busy,
       seatsTaken,
       service,
-      range: { from, to, now: new Date(now), outputTimeZone: timeZone },
+      range: { from: earliest, to: latest, now: new Date(now), outputTimeZone: timeZone },
     });
     const first = slots[0];
     // The first slot leaves the list once now + notice passes its start (computeSlots' rule).

@@ -13,6 +13,7 @@ export function registerWaitlistRoutes(app: App, ctx: SchedulingContext): void {
     '/api/v1/waitlist',
     {
       schema: {
+        operationId: 'joinWaitlist',
         tags,
         security,
         summary: 'Join the waitlist of a full slot or day; freed slots are offered in arrival order',
@@ -26,7 +27,7 @@ export function registerWaitlistRoutes(app: App, ctx: SchedulingContext): void {
   app.get(
     '/api/v1/waitlist',
     {
-      schema: { tags, security, summary: 'My waitlist entries, in arrival order', response: { 200: waitlistListSchema, 401: problemSchema } },
+      schema: { operationId: 'listWaitlist', tags, security, summary: 'My waitlist entries, in arrival order', response: { 200: waitlistListSchema, 401: problemSchema } },
     },
     async (request) => ({ items: await listWaitlist(ctx, requireIdentity(request)) }),
   );
@@ -35,6 +36,7 @@ export function registerWaitlistRoutes(app: App, ctx: SchedulingContext): void {
     '/api/v1/waitlist/:id',
     {
       schema: {
+        operationId: 'leaveWaitlist',
         tags,
         security,
         summary: 'Leave a waitlist (an open offer is declined)',

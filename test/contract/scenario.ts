@@ -1,0 +1,259 @@
+import { randomUUID } from 'node:crypto';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { IdentityService } from '@timeslot/identity';
+import type { JobQueue } from '@timeslot/ports';
+
+/*
+ * A realistic walk through the whole API, successes and refusals, for the contract test: every
+ * operation of the document at least once. Each step states the status it expects, so a step that
+ * silently stopped reaching its route (and would prove nothing about its declared answers) fails.
+ */
+
+export interface Exchange {
+  readonly step: string;
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly contentType: string | undefined;
+  readonly body: string;
+}
+
+export interface ScenarioDeps {
+  readonly identity: IdentityService;
+  readonly jobs: JobQueue;
+  readonly clock: { set(iso: string): void };
+}
+
+type Inject = (options: InjectOptions) => Promise<LightMyRequestResponse>;
+
+interface Call {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  readonly url: string;
+  readonly token?: string;
+  readonly payload?: unknown;
+  readonly headers?: Record<string, string>;
+  /** Default: a new address per call, so the gateway's per-address limit never interferes. */
+  readonly remoteAddress?: string;
+}
+
+const password = 'correct horse battery';
+/** The names of the steps, for the report when a step fails. */
+export const scenario: string[] = [];
+
+let addressCounter = 0;
+function nextAddress(): string {
+  addressCounter += 1;
+  return `10.${(addressCounter >> 16) & 255}.${(addressCounter >> 8) & 255}.${addressCounter & 255}`;
+}
+
+/** Run the scenario; returns every request's answer. Throws when a step gets another status than expected. */
+export async function collectExchanges(inject: Inject, deps: ScenarioDeps): Promise<Exchange[]> {
+  const exchanges: Exchange[] = [];
+
+  async function step(name: string, expected: number, call: Call): Promise<LightMyRequestResponse> {
+    scenario.push(name);
+    const headers: Record<string, string> = { ...call.headers };
+    if (call.token !== undefined) headers.authorization = `Bearer ${call.token}`;
+    const response = await inject({
+      method: call.method,
+      url: call.url,
+      headers,
+      remoteAddress: call.remoteAddress ?? nextAddress(),
+      ...(call.payload === undefined ? {} : { payload: call.payload as InjectOptions['payload'] }),
+    });
+    exchanges.push({
+      step: name,
+      method: call.method,
+      path: call.url.split('?')[0] ?? call.url,
+      status: response.statusCode,
+      contentType: response.headers['content-type'] as string | undefined,
+      body: response.body,
+    });
+    if (response.statusCode !== expected) throw new Error(`step "${name}": expected ${expected}, got ${response.statusCode} ${response.body}`);
+    return response;
+  }
+
+  const json = <T>(response: LightMyRequestResponse): T => response.json<T>();
+
+  // Accounts and sessions.
+  const unique = randomUUID().slice(0, 8);
+  const register = (role: string, who: string) =>
+    step(`register a ${role}`, 201, { method: 'POST', url: '/api/v1/auth/register', payload: { email: `${who}.${unique}@example.com`, password, name: who, role } });
+  await register('provider', 'ada');
+  const clientSession = json<{ accessToken: string; user: { id: string } }>(await register('client', 'bob'));
+  const secondClient = json<{ accessToken: string }>(await register('client', 'cy'));
+  const thirdClient = json<{ accessToken: string }>(await register('client', 'dee')).accessToken;
+  await step('register twice', 409, { method: 'POST', url: '/api/v1/auth/register', payload: { email: `ada.${unique}@example.com`, password, name: 'Ada', role: 'provider' } });
+  await step('register with a bad body', 400, { method: 'POST', url: '/api/v1/auth/register', payload: { email: 'nope', password: 'short', role: 'client' } });
+
+  const login = json<{ accessToken: string; refreshToken: string }>(
+    await step('log in', 200, { method: 'POST', url: '/api/v1/auth/login', payload: { email: `ada.${unique}@example.com`, password } }),
+  );
+  const provider = login.accessToken;
+  const client = clientSession.accessToken;
+  await step('log in with a wrong password', 401, { method: 'POST', url: '/api/v1/auth/login', payload: { email: `cy.${unique}@example.com`, password: 'wrong password' } });
+  await step('log in with a wrong password again', 401, { method: 'POST', url: '/api/v1/auth/login', payload: { email: `cy.${unique}@example.com`, password: 'wrong password' } });
+  await step('log in past the per-account limit', 429, { method: 'POST', url: '/api/v1/auth/login', payload: { email: `cy.${unique}@example.com`, password: 'wrong password' } });
+  await step('log in with a bad body', 400, { method: 'POST', url: '/api/v1/auth/login', payload: { email: `ada.${unique}@example.com` } });
+
+  const refreshed = json<{ refreshToken: string }>(
+    await step('refresh', 200, { method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: login.refreshToken } }),
+  );
+  await step('refresh with a used token', 401, { method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: login.refreshToken } });
+  await step('refresh with a bad body', 400, { method: 'POST', url: '/api/v1/auth/refresh', payload: {} });
+  await step('log out', 204, { method: 'POST', url: '/api/v1/auth/logout', payload: { refreshToken: refreshed.refreshToken } });
+  await step('log out with a bad body', 400, { method: 'POST', url: '/api/v1/auth/logout', payload: { token: 'x' } });
+  await step('read the signing keys', 200, { method: 'GET', url: '/.well-known/jwks.json' });
+
+  await step('read my profile', 200, { method: 'GET', url: '/api/v1/users/me', token: client });
+  await step('read my profile without a token', 401, { method: 'GET', url: '/api/v1/users/me' });
+  await step('read my profile with a forged token', 401, { method: 'GET', url: '/api/v1/users/me', token: 'not.a.token' });
+  await step('change my profile', 200, { method: 'PATCH', url: '/api/v1/users/me', token: client, payload: { name: 'Bob B.' } });
+  await step('change nothing in my profile', 400, { method: 'PATCH', url: '/api/v1/users/me', token: client, payload: {} });
+
+  await deps.identity.createAdmin({ email: `root.${unique}@example.com`, password, name: 'Root' });
+  const admin = json<{ accessToken: string }>(
+    await step('log in as admin', 200, { method: 'POST', url: '/api/v1/auth/login', payload: { email: `root.${unique}@example.com`, password } }),
+  ).accessToken;
+
+  // Providers and their services.
+  const profile = json<{ id: string }>(
+    await step('create a provider', 201, { method: 'POST', url: '/api/v1/providers', token: provider, payload: { displayName: 'Ada Lovelace', specialty: 'Math', timeZone: 'UTC', published: true } }),
+  );
+  await step('create a second profile', 409, { method: 'POST', url: '/api/v1/providers', token: provider, payload: { displayName: 'Ada again', timeZone: 'UTC' } });
+  await step('create a provider as a client', 403, { method: 'POST', url: '/api/v1/providers', token: client, payload: { displayName: 'Bob', timeZone: 'UTC' } });
+  await step('create a provider with a bad zone', 400, { method: 'POST', url: '/api/v1/providers', token: provider, payload: { displayName: 'Ada', timeZone: 'Mars/Olympus' } });
+  await step('create a provider with a body over the limit', 413, {
+    method: 'POST',
+    url: '/api/v1/providers',
+    token: provider,
+    payload: { displayName: 'Ada', timeZone: 'UTC', bio: 'x'.repeat(20_000) },
+  });
+  await step('create a provider with an XML body', 415, {
+    method: 'POST',
+    url: '/api/v1/providers',
+    token: provider,
+    payload: '<provider><displayName>Ada</displayName></provider>',
+    headers: { 'content-type': 'application/xml' },
+  });
+  await step('search providers', 200, { method: 'GET', url: '/api/v1/providers?q=ada&limit=5' });
+  await step('search providers with a bad limit', 400, { method: 'GET', url: '/api/v1/providers?limit=0' });
+  await step('read my provider profile', 200, { method: 'GET', url: '/api/v1/providers/me', token: provider });
+  await step('read my provider profile as a client', 404, { method: 'GET', url: '/api/v1/providers/me', token: client });
+  await step('read a provider', 200, { method: 'GET', url: `/api/v1/providers/${profile.id}` });
+  await step('read an unknown provider', 404, { method: 'GET', url: `/api/v1/providers/${randomUUID()}` });
+  await step('read a provider by a bad id', 400, { method: 'GET', url: '/api/v1/providers/not-a-uuid' });
+  await step('change a provider', 200, { method: 'PATCH', url: `/api/v1/providers/${profile.id}`, token: provider, payload: { title: 'Countess' } });
+  await step("change another's provider", 403, { method: 'PATCH', url: `/api/v1/providers/${profile.id}`, token: client, payload: { title: 'Nope' } });
+
+  const services = `/api/v1/providers/${profile.id}/services`;
+  const service = json<{ id: string }>(await step('add a service', 201, { method: 'POST', url: services, token: provider, payload: { name: 'Consultation', durationMinutes: 30 } }));
+  const paid = json<{ id: string }>(
+    await step('add a paid service', 201, { method: 'POST', url: services, token: provider, payload: { name: 'Paid', durationMinutes: 30, priceAmount: 5000, currency: 'EUR' } }),
+  );
+  await step('add a service with a bad duration', 400, { method: 'POST', url: services, token: provider, payload: { name: 'Bad', durationMinutes: 1 } });
+  await step('list services', 200, { method: 'GET', url: services });
+  await step('read a service', 200, { method: 'GET', url: `${services}/${service.id}` });
+  await step('read an unknown service', 404, { method: 'GET', url: `${services}/${randomUUID()}` });
+  await step('change a service', 200, { method: 'PATCH', url: `${services}/${service.id}`, token: provider, payload: { description: 'Half an hour.' } });
+
+  // Availability and slots.
+  const availability = `/api/v1/providers/${profile.id}/availability`;
+  const weekly = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '09:00', end: '17:00' }));
+  await step('set availability', 200, {
+    method: 'PUT',
+    url: availability,
+    token: provider,
+    payload: { weekly, overrides: [{ date: '2030-01-20', intervals: [] }], blocked: [{ start: '2030-01-21T09:00:00Z', end: '2030-01-21T10:00:00Z', reason: 'dentist' }] },
+  });
+  await step('set availability with a bad date', 400, { method: 'PUT', url: availability, token: provider, payload: { weekly, overrides: [{ date: '2030-02-30', intervals: [] }] } });
+  await step('read availability', 200, { method: 'GET', url: availability, token: provider });
+  await step('read availability as a client', 403, { method: 'GET', url: availability, token: client });
+
+  const slotsUrl = `/api/v1/providers/${profile.id}/slots?serviceId=${service.id}&from=2030-01-08T00:00:00Z&to=2030-01-10T00:00:00Z`;
+  const slots = await step('list slots', 200, { method: 'GET', url: slotsUrl });
+  await step('list slots again, unchanged', 304, { method: 'GET', url: slotsUrl, headers: { 'if-none-match': String(slots.headers.etag) } });
+  await step('list slots backwards', 400, { method: 'GET', url: `/api/v1/providers/${profile.id}/slots?serviceId=${service.id}&from=2030-01-10T00:00:00Z&to=2030-01-08T00:00:00Z` });
+
+  // Bookings and their transitions.
+  const book = (name: string, expected: number, token: string, payload: unknown, headers?: Record<string, string>) =>
+    step(name, expected, { method: 'POST', url: '/api/v1/bookings', token, payload, ...(headers === undefined ? {} : { headers }) });
+  const first = json<{ id: string }>(await book('book a slot', 201, client, { serviceId: service.id, start: '2030-01-08T10:00:00Z' }, { 'idempotency-key': `k-${unique}` }));
+  await book('reuse an idempotency key with another body', 422, client, { serviceId: service.id, start: '2030-01-08T11:00:00Z' }, { 'idempotency-key': `k-${unique}` });
+  await book('book a taken slot', 409, secondClient.accessToken, { serviceId: service.id, start: '2030-01-08T10:00:00Z' });
+  await book('book an unknown service', 404, client, { serviceId: randomUUID(), start: '2030-01-08T10:00:00Z' });
+  await book('book with a bad start', 400, client, { serviceId: service.id, start: 'tomorrow' });
+  await step('book without a token', 401, { method: 'POST', url: '/api/v1/bookings', payload: { serviceId: service.id, start: '2030-01-08T10:00:00Z' } });
+  await step('list my bookings', 200, { method: 'GET', url: '/api/v1/bookings?role=client&limit=10', token: client });
+  await step('list bookings with a bad range', 400, { method: 'GET', url: '/api/v1/bookings?from=2030-01-09T00:00:00Z&to=2030-01-08T00:00:00Z', token: client });
+  await step('read a booking', 200, { method: 'GET', url: `/api/v1/bookings/${first.id}`, token: client });
+  await step("read another's booking", 404, { method: 'GET', url: `/api/v1/bookings/${first.id}`, token: secondClient.accessToken });
+  await step('reschedule', 200, { method: 'POST', url: `/api/v1/bookings/${first.id}/reschedule`, token: client, payload: { start: '2030-01-08T11:00:00Z' } });
+  await step('reschedule off the grid', 409, { method: 'POST', url: `/api/v1/bookings/${first.id}/reschedule`, token: client, payload: { start: '2030-01-08T11:10:00Z' } });
+
+  // The waitlist: a full slot, a place in line, an offer when the slot frees up.
+  await step('join the waitlist of a full slot', 201, { method: 'POST', url: '/api/v1/waitlist', token: secondClient.accessToken, payload: { serviceId: service.id, start: '2030-01-08T11:00:00Z' } });
+  await step('join the waitlist with start and date', 400, {
+    method: 'POST',
+    url: '/api/v1/waitlist',
+    token: client,
+    payload: { serviceId: service.id, start: '2030-01-08T11:00:00Z', date: '2030-01-08' },
+  });
+  await step('join the waitlist of a free slot', 409, { method: 'POST', url: '/api/v1/waitlist', token: client, payload: { serviceId: service.id, start: '2030-01-08T14:00:00Z' } });
+  const laterEntry = json<{ id: string }>(
+    await step('join the same line second', 201, { method: 'POST', url: '/api/v1/waitlist', token: thirdClient, payload: { serviceId: service.id, start: '2030-01-08T11:00:00Z' } }),
+  );
+  await step('list my waitlist', 200, { method: 'GET', url: '/api/v1/waitlist', token: secondClient.accessToken });
+  await step('leave the waitlist', 204, { method: 'DELETE', url: `/api/v1/waitlist/${laterEntry.id}`, token: thirdClient });
+  await step('leave an unknown entry', 404, { method: 'DELETE', url: `/api/v1/waitlist/${randomUUID()}`, token: client });
+  await step('cancel, freeing the slot for the line', 200, { method: 'POST', url: `/api/v1/bookings/${first.id}/cancel`, token: client, payload: { reason: 'ill' } });
+  await step('cancel twice', 409, { method: 'POST', url: `/api/v1/bookings/${first.id}/cancel`, token: client });
+  await settled(deps.jobs);
+  const offered = json<{ items: { offeredBookingId: string | null; status: string }[] }>(
+    await step('see the offer', 200, { method: 'GET', url: '/api/v1/waitlist', token: secondClient.accessToken }),
+  ).items.find((entry) => entry.status === 'offered');
+  if (offered?.offeredBookingId == null) throw new Error('the freed slot was not offered to the waitlist');
+  await step('claim the offer', 200, { method: 'POST', url: `/api/v1/bookings/${offered.offeredBookingId}/confirm-offer`, token: secondClient.accessToken });
+  await step("claim another's offer", 404, { method: 'POST', url: `/api/v1/bookings/${offered.offeredBookingId}/confirm-offer`, token: client });
+
+  // A paid booking is held until confirmed; finished bookings are marked once they started.
+  const held = json<{ id: string }>(await book('book a paid slot', 201, client, { serviceId: paid.id, start: '2030-01-09T10:00:00Z' }));
+  await step('confirm a hold as a client', 403, { method: 'POST', url: `/api/v1/bookings/${held.id}/confirm`, token: client });
+  await step('confirm a hold as admin', 200, { method: 'POST', url: `/api/v1/bookings/${held.id}/confirm`, token: admin });
+  const second = json<{ id: string }>(await book('book another slot', 201, client, { serviceId: service.id, start: '2030-01-09T12:00:00Z' }));
+  await step('complete before the start', 409, { method: 'POST', url: `/api/v1/bookings/${second.id}/complete`, token: provider });
+  deps.clock.set('2030-01-09T13:00:00Z');
+  await step('complete', 200, { method: 'POST', url: `/api/v1/bookings/${second.id}/complete`, token: provider });
+  await step('mark no-show', 200, { method: 'POST', url: `/api/v1/bookings/${held.id}/no-show`, token: provider });
+  await step('mark no-show as a client', 403, { method: 'POST', url: `/api/v1/bookings/${held.id}/no-show`, token: client });
+
+  // The provider's calendar feed.
+  const feedUrl = `/api/v1/providers/${profile.id}/calendar-feed`;
+  const feed = json<{ url: string }>(await step('create a calendar feed', 201, { method: 'POST', url: feedUrl, token: provider }));
+  await step('create a calendar feed for another', 403, { method: 'POST', url: feedUrl, token: client });
+  await step('read the calendar feed', 200, { method: 'GET', url: feed.url });
+  await step('revoke the calendar feed', 204, { method: 'DELETE', url: feedUrl, token: provider });
+  await step('read a revoked calendar feed', 404, { method: 'GET', url: feed.url });
+  await step('read a malformed calendar feed token', 400, { method: 'GET', url: '/api/v1/calendar-feeds/short.ics' });
+
+  // The gateway's per-address limit, on a public route from one address.
+  const address = '192.0.2.77';
+  let limited: LightMyRequestResponse | undefined;
+  for (let i = 0; i < 1000 && limited === undefined; i += 1) {
+    const response = await inject({ method: 'GET', url: '/api/v1/providers', remoteAddress: address });
+    if (response.statusCode === 429) limited = response;
+  }
+  if (limited === undefined) throw new Error('the gateway never limited one address');
+  await step('search providers past the address limit', 429, { method: 'GET', url: '/api/v1/providers', remoteAddress: address });
+  return exchanges;
+}
+
+/** Until the job queue has nothing waiting or running (the waitlist offer is made by a job). */
+async function settled(jobs: JobQueue): Promise<void> {
+  for (let i = 0; i < 1000; i += 1) {
+    const counts = await jobs.counts('scheduling-waitlist');
+    if (counts.waiting === 0 && counts.active === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error('the job queue did not settle');
+}
