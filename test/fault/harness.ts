@@ -138,7 +138,7 @@ export async function seed(gateway: string, namespace: string) {
   const free = await service({ name: 'Free consultation' });
   const paid = await service({ name: 'Paid consultation', priceAmount: 5000, currency: 'EUR' });
   const client = await call(gateway, 'POST', '/api/v1/auth/register', { body: { email: `client.${namespace}@example.com`, password, name: 'Client', role: 'client' } });
-  return { providerId, free, paid, clientToken: client.body!.accessToken as string };
+  return { providerId, free, paid, clientToken: client.body!.accessToken as string, clientEmail: `client.${namespace}@example.com`, password };
 }
 
 /** Slot starts, 30 minutes apart from tomorrow 00:00 UTC on: one per booking, never the same twice. */

@@ -53,6 +53,13 @@ it('keeps answering within 2 s with Redis stopped, loses no booking, and arms th
   // A paid booking while Redis is away: held, its expiry job cannot be enqueued now.
   await new Promise((resolve) => setTimeout(resolve, 1_000));
   const paid = await call(gateway, 'POST', '/api/v1/bookings', { token: data.clientToken, body: { serviceId: data.paid, start: nextStart() } });
+  // Sign-in and sign-up keep their brute-force budgets in Redis: with it away they count in each
+  // process's memory instead, so they answer (neither 500 nor unlimited).
+  const signIn = await Promise.all([
+    call(gateway, 'POST', '/api/v1/auth/login', { body: { email: data.clientEmail, password: data.password } }),
+    call(gateway, 'POST', '/api/v1/auth/login', { body: { email: data.clientEmail, password: 'wrong horse battery' } }),
+    call(gateway, 'POST', '/api/v1/auth/register', { body: { email: `late.${topology.namespace}@example.com`, password: data.password, name: 'Late', role: 'client' } }),
+  ]);
   const readyDuringOutage = await Promise.all([gateway, topology.scheduling.url, topology.identity.url].map((base) => call(base, 'GET', '/readyz')));
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, DOWN_MS - (Date.now() - phaseStarted.down))));
   const stderrDuringOutage = topology.stderrSinceMark();
@@ -92,6 +99,8 @@ it('keeps answering within 2 s with Redis stopped, loses no booking, and arms th
   const created = load.samples.filter((s) => s.kind === 'book' && s.status === 201).map((s) => s.answer.body!.id as string);
   const stored = await topology.query<{ id: string }>('select id from scheduling.bookings where id = any($1::uuid[])', [created]);
   expect(stored.length).toBe(created.length);
+
+  expect(signIn.map((answer) => answer.status)).toEqual([200, 401, 201]);
 
   // /readyz: degraded but ready, naming the dependency that is down.
   for (const ready of readyDuringOutage) {

@@ -74,7 +74,7 @@ export async function buildTimeslot(options: BuildOptions): Promise<Timeslot> {
     identity = await createIdentityService({
       database,
       cache: infrastructure.cache,
-      rateLimits: infrastructure.rateLimits,
+      rateLimits: infrastructure.attemptLimits,
       bus: infrastructure.bus,
       logger: logger.child({ service: 'identity' }),
       options: {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Cache, Database, EventBus, JobQueue, RateLimitStore } from '@timeslot/ports';
 import {
   createBullMqJobQueue,
+  createFallbackRateLimitStore,
   createMemoryCache,
   createMemoryEventBus,
   createMemoryJobQueue,
@@ -21,6 +22,11 @@ export interface Infrastructure {
   readonly database: Database | undefined;
   readonly cache: Cache;
   readonly rateLimits: RateLimitStore;
+  /**
+   * Identity's brute-force budgets: the shared store, falling back to this process's memory while
+   * it fails, so sign-in neither stops nor goes unlimited when Redis does.
+   */
+  readonly attemptLimits: RateLimitStore;
   readonly bus: EventBus;
   readonly jobs: JobQueue;
   /** Dependencies /readyz checks; Redis is not critical (a cache and a job transport, see docs/architecture.md). */
@@ -42,6 +48,7 @@ function withClose(parts: Omit<Infrastructure, 'close'>): Infrastructure {
       await parts.bus.close();
       await parts.cache.close();
       await parts.rateLimits.close();
+      if (parts.attemptLimits !== parts.rateLimits) await parts.attemptLimits.close();
       await parts.database?.close();
     },
   };
@@ -63,7 +70,7 @@ async function embedded(config: Config, needs: InfrastructureNeeds, logger: Logg
   // Through the process's logger: everything it prints is one JSON object per line.
   const bus = createMemoryEventBus({ logger });
   const jobs = createMemoryJobQueue();
-  return withClose({ database, cache, rateLimits, bus, jobs, readiness: database === undefined ? {} : { database: () => database.ping() } });
+  return withClose({ database, cache, rateLimits, attemptLimits: rateLimits, bus, jobs, readiness: database === undefined ? {} : { database: () => database.ping() } });
 }
 
 async function distributed(config: Config, needs: InfrastructureNeeds, logger: Logger): Promise<Infrastructure> {
@@ -90,5 +97,6 @@ async function distributed(config: Config, needs: InfrastructureNeeds, logger: L
   };
   if (database !== undefined) readiness.database = () => database.ping();
   if (needs.database) readiness.broker = () => bus.ping();
-  return withClose({ database, cache, rateLimits, bus, jobs, readiness });
+  const attemptLimits = createFallbackRateLimitStore({ shared: rateLimits, logger });
+  return withClose({ database, cache, rateLimits, attemptLimits, bus, jobs, readiness });
 }

@@ -1,2 +1,3 @@
 export * from './memory';
 export * from './redis';
+export * from './fallback';
