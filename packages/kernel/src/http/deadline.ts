@@ -1,12 +1,6 @@
 import type { FastifyRequest } from 'fastify';
+import { requestTimeoutHeader } from '@timeslot/ports';
 import { commonErrors } from '../errors';
-
-/**
- * The caller's remaining budget for a request, in milliseconds. The gateway sets it on every
- * proxied request from its upstream timeout, so a service can tell when nobody waits for its
- * answer any more. (Also defined in @timeslot/ports as `requestTimeoutHeader`; one will go.)
- */
-export const requestTimeoutHeader = 'x-request-timeout-ms';
 
 /** Longer budgets are ignored, as if none was given (a day: no request legitimately waits longer). */
 const maxTimeoutMs = 24 * 3600_000;
