@@ -15,6 +15,7 @@ import {
 } from '@timeslot/adapters';
 import type { Logger } from '@timeslot/kernel';
 import type { Config, Mode } from './config';
+import { acquireDataLock, type DataLock } from './data-lock';
 
 /** The adapters behind every port, chosen here and nowhere else. */
 export interface Infrastructure {
@@ -25,12 +26,21 @@ export interface Infrastructure {
   readonly jobs: JobQueue;
   /** Dependencies /readyz checks. */
   readonly readiness: Record<string, () => Promise<void>>;
+  /** Embedded mode: this process's lock on DATA_DIR, released by close(). */
+  readonly dataLock?: DataLock;
   close(): Promise<void>;
 }
 
 export interface InfrastructureNeeds {
   /** Whether any local service keeps data (the gateway alone does not). */
   readonly database: boolean;
+  /**
+   * Only the database: in-process cache, bus, jobs and limits even in distributed mode (for
+   * `migrate` and `create-admin`, which need no Redis or RabbitMQ).
+   */
+  readonly databaseOnly?: boolean;
+  /** What this process is, recorded in the data directory's lock for whoever finds it taken. */
+  readonly command?: string;
 }
 
 /** Close in dependency order: consumers of work first, the database last. */
@@ -43,26 +53,49 @@ function withClose(parts: Omit<Infrastructure, 'close'>): Infrastructure {
       await parts.cache.close();
       await parts.rateLimits.close();
       await parts.database?.close();
+      await parts.dataLock?.release();
     },
   };
 }
 
 export async function createInfrastructure(mode: Mode, config: Config, needs: InfrastructureNeeds, logger: Logger): Promise<Infrastructure> {
-  return mode === 'embedded' ? embedded(config, needs) : distributed(config, needs, logger);
+  if (mode === 'embedded') return embedded(config, needs);
+  return needs.databaseOnly === true ? databaseOnly(config) : distributed(config, needs, logger);
 }
 
 async function embedded(config: Config, needs: InfrastructureNeeds): Promise<Infrastructure> {
   let database: Database | undefined;
+  let dataLock: DataLock | undefined;
   if (needs.database) {
-    const dataDir = path.resolve(config.DATA_DIR, 'pglite');
-    await mkdir(dataDir, { recursive: true });
-    database = await createPgliteDatabase({ dataDir });
+    // Before PGlite opens a file: a second process on the same files would lose writes.
+    dataLock = await acquireDataLock(path.resolve(config.DATA_DIR), needs.command ?? 'timeslot');
+    try {
+      const dataDir = path.resolve(config.DATA_DIR, 'pglite');
+      await mkdir(dataDir, { recursive: true });
+      database = await createPgliteDatabase({ dataDir });
+    } catch (error) {
+      await dataLock.release();
+      throw error;
+    }
   }
   const cache = createMemoryCache();
   const rateLimits = createMemoryRateLimitStore();
   const bus = createMemoryEventBus();
   const jobs = createMemoryJobQueue();
-  return withClose({ database, cache, rateLimits, bus, jobs, readiness: database === undefined ? {} : { database: () => database.ping() } });
+  return withClose({ database, cache, rateLimits, bus, jobs, dataLock, readiness: database === undefined ? {} : { database: () => database.ping() } });
+}
+
+async function databaseOnly(config: Config): Promise<Infrastructure> {
+  if (config.DATABASE_URL === undefined) throw new Error('DATABASE_URL is required in distributed mode');
+  const database = await createPostgresDatabase({ url: config.DATABASE_URL, poolSize: 2, applicationName: 'timeslot-cli' });
+  return withClose({
+    database,
+    cache: createMemoryCache(),
+    rateLimits: createMemoryRateLimitStore(),
+    bus: createMemoryEventBus(),
+    jobs: createMemoryJobQueue(),
+    readiness: { database: () => database.ping() },
+  });
 }
 
 async function distributed(config: Config, needs: InfrastructureNeeds, logger: Logger): Promise<Infrastructure> {
