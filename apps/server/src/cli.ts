@@ -1,6 +1,10 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { serviceNames, type ServiceName } from './config';
-import { createAdminCommand, demoCommand, keysGenerateCommand, migrateCommand, startCommand, UsageError } from './commands';
+import { UsageError } from './usage-error';
+import type { CreateAdminOptions, MigrateOptions, StartOptions } from './commands';
+
+// Loaded only once the arguments are known good: a refusal or --help answers without loading the server.
+const commands = () => import('./commands');
 
 /*
  * The `timeslot` command line. Every argument, variable and input is checked before anything is
@@ -56,14 +60,14 @@ Examples:
     .addOption(modeOption())
     .option('--port <n>', 'port to listen on (overrides PORT)', parsePort)
     .option('--demo', 'embedded mode: add demo providers, services and hours before serving (idempotent)')
-    .action(startCommand);
+    .action(async (options: StartOptions) => (await commands()).startCommand(options));
 
   program
     .command('migrate')
     .description('Apply the database migrations of the given services (default: all). Needs only the database.')
     .addOption(servicesOption())
     .addOption(modeOption())
-    .action(migrateCommand);
+    .action(async (options: MigrateOptions) => (await commands()).migrateCommand(options));
 
   program
     .command('create-admin')
@@ -71,15 +75,15 @@ Examples:
     .requiredOption('--email <email>', 'the administrator’s email address')
     .option('--name <name>', 'display name', 'Administrator')
     .addOption(modeOption())
-    .action(createAdminCommand);
+    .action(async (options: CreateAdminOptions) => (await commands()).createAdminCommand(options));
 
   program
     .command('demo')
     .description('Embedded mode: add demo providers, services and weekly hours (idempotent; through the server if it runs).')
-    .action(demoCommand);
+    .action(async () => (await commands()).demoCommand());
 
   const keys = program.command('keys').description('Signing keys for distributed mode.');
-  keys.command('generate').description('Print a new SIGNING_KEYS value (private Ed25519 JWK set).').action(keysGenerateCommand);
+  keys.command('generate').description('Print a new SIGNING_KEYS value (private Ed25519 JWK set).').action(async () => (await commands()).keysGenerateCommand());
 
   return program;
 }

@@ -7,18 +7,9 @@ import { buildTimeslot, type Timeslot } from './app';
 import { checkDistributed, configSchema, serviceNames, type Config, type Mode, type ServiceName } from './config';
 import { DataDirInUseError, describeHolder, readLiveHolder, type LockHolder } from './data-lock';
 import { describeDemo, httpRequester, seedDemo, type Requester } from './demo/seed';
+import { UsageError } from './usage-error';
 import { createLocalSecret, localAdminPath, localSecretHeader, registerLocalAdmin } from './local-admin';
 
-/** A refusal the user can act on: printed as one line, no stack. 2 = bad input, 1 = cannot now. */
-export class UsageError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = 2,
-  ) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
 
 /** Human-readable progress on stderr; stdout carries only pino's JSON lines, for machines. */
 function say(line: string): void {
@@ -83,10 +74,10 @@ export async function startCommand(options: StartOptions): Promise<void> {
   if (options.port !== undefined) config.PORT = options.port;
   const services = options.services ?? [...serviceNames];
   const mode = decideMode(config, options.mode, options.services !== undefined);
-  if (mode === 'distributed') refuseDistributed(checkDistributed(config, services));
   if (options.demo === true && (mode !== 'embedded' || serviceNames.some((s) => !services.includes(s)))) {
     throw new UsageError('--demo needs embedded mode with every service (plain `timeslot start --demo`).');
   }
+  if (mode === 'distributed') refuseDistributed(checkDistributed(config, services));
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'timeslot' });
   const began = performance.now();
   const step = (name: string, line: string): void => {

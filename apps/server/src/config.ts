@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { env } from '@timeslot/kernel';
+// The config module alone, not the kernel's index: the CLI checks its arguments before loading the server.
+import { env } from '@timeslot/kernel/config';
 
 export const serviceNames = ['gateway', 'identity', 'scheduling'] as const;
 export type ServiceName = (typeof serviceNames)[number];
