@@ -12,7 +12,7 @@ import path from 'node:path';
  * The lock is a file created atomically (a complete temp file hard-linked into place: `link`
  * fails when the name exists, and a reader never sees a half-written file). It records the pid,
  * the process's start time (so a reused pid is not mistaken for the holder) and, once the server
- * listens, its URL and a one-time secret for the local-only admin endpoint; hence mode 0600.
+ * listens, its URL and a secret made at each start for the local-only admin endpoint; hence mode 0600.
  * A lock whose process is gone (kill -9, power loss) is stale and taken over.
  */
 export const lockFileName = 'timeslot.lock';
