@@ -6,7 +6,7 @@ import type { IdentityService } from '@timeslot/identity';
 
 /**
  * `timeslot create-admin` while the embedded server runs: the CLI may not open the data directory
- * (the server holds it), so it asks the server. The server writes a one-time secret into the
+ * (the server holds it), so it asks the server. The server writes a secret, new at each start, into the
  * data directory's lock file (mode 0600, so only the user who runs it can read it); the endpoint
  * answers only requests from this machine that present it. To anyone else it does not exist
  * (404, the same answer as any unknown route), and it is left out of the OpenAPI document.
