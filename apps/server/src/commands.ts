@@ -95,12 +95,19 @@ export async function startCommand(options: StartOptions): Promise<void> {
     }
     throw error;
   }
-  step('migrate', 'Applying migrations');
-  await timeslot.migrate();
   const secret = mode === 'embedded' && timeslot.identity !== undefined ? createLocalSecret() : undefined;
-  if (secret !== undefined && timeslot.identity !== undefined) registerLocalAdmin(timeslot.app, timeslot.identity, secret);
-  step('listen', 'Starting the HTTP server');
-  const url = await timeslot.listen();
+  let url: string;
+  try {
+    step('migrate', 'Applying migrations');
+    await timeslot.migrate();
+    if (secret !== undefined && timeslot.identity !== undefined) registerLocalAdmin(timeslot.app, timeslot.identity, secret);
+    step('listen', 'Starting the HTTP server');
+    url = await timeslot.listen();
+  } catch (error) {
+    // A taken port or a failed migration: close the database and give the data directory back.
+    await timeslot.stop().catch(() => undefined);
+    throw error;
+  }
   onShutdown(logger, () => timeslot.stop(), config.SHUTDOWN_GRACE_MS);
   if (secret !== undefined) await timeslot.infrastructure.dataLock?.update({ url: localUrl(timeslot.app), secret });
   const base = config.PUBLIC_URL ?? url;
