@@ -12,6 +12,7 @@ import {
 import { createGatewayApp, parseRouteTable, registerProxy } from '@timeslot/gateway';
 import {
   createIdentityService,
+  generateSigningKeysJson,
   identityPrefixes,
   loadOrCreateSigningKeys,
   signingKeysFromJwks,
@@ -48,6 +49,13 @@ export interface BuildOptions {
   readonly mode: Mode;
   readonly services: readonly ServiceName[];
   readonly logger: Logger;
+  /**
+   * A one-shot command (migrate, create-admin) that serves no requests: only the database, and
+   * throwaway signing keys when none are configured (no token it could sign leaves the process).
+   */
+  readonly databaseOnly?: boolean;
+  /** Recorded in the embedded data directory's lock. */
+  readonly command?: string;
 }
 
 /**
@@ -59,7 +67,12 @@ export interface BuildOptions {
 export async function buildTimeslot(options: BuildOptions): Promise<Timeslot> {
   const { config, mode, services, logger } = options;
   const local = services.filter((s) => s !== 'gateway');
-  const infrastructure = await createInfrastructure(mode, config, { database: local.length > 0 }, logger);
+  const infrastructure = await createInfrastructure(
+    mode,
+    config,
+    { database: local.length > 0, databaseOnly: options.databaseOnly, command: options.command },
+    logger,
+  );
   const modules: ServiceModule[] = [];
   let identity: IdentityService | undefined;
   let keyResolver: Parameters<typeof createTokenVerifier>[0]['keys'] | undefined;
@@ -70,7 +83,9 @@ export async function buildTimeslot(options: BuildOptions): Promise<Timeslot> {
     const signingKeys =
       mode === 'embedded'
         ? await loadOrCreateSigningKeys(path.resolve(config.DATA_DIR, 'keys', 'identity-signing-keys.json'))
-        : signingKeysFromJwks(config.SIGNING_KEYS ?? '');
+        : options.databaseOnly === true && config.SIGNING_KEYS === undefined
+          ? signingKeysFromJwks(await generateSigningKeysJson())
+          : signingKeysFromJwks(config.SIGNING_KEYS ?? '');
     identity = await createIdentityService({
       database,
       cache: infrastructure.cache,
@@ -109,6 +124,9 @@ export async function buildTimeslot(options: BuildOptions): Promise<Timeslot> {
     );
   }
 
+  if (keyResolver === undefined && options.databaseOnly === true) {
+    keyResolver = () => Promise.reject(new Error('this process verifies no tokens'));
+  }
   if (keyResolver === undefined) {
     if (config.IDENTITY_URL === undefined) throw new Error('IDENTITY_URL is required without a local identity service');
     keyResolver = createRemoteJWKSet(new URL('/.well-known/jwks.json', config.IDENTITY_URL), {

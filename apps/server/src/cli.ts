@@ -1,147 +1,122 @@
-import { createInterface } from 'node:readline/promises';
-import { parseArgs } from 'node:util';
-import { ConfigError, createLogger, loadConfig, onShutdown } from '@timeslot/kernel';
-import { generateSigningKeysJson } from '@timeslot/identity';
-import { buildTimeslot } from './app';
-import { checkDistributed, configSchema, serviceNames, type Config, type Mode, type ServiceName } from './config';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { serviceNames, type ServiceName } from './config';
+import { UsageError } from './usage-error';
+import type { CreateAdminOptions, MigrateOptions, StartOptions } from './commands';
 
-const usage = `Usage: timeslot <command> [options]
+// Loaded only once the arguments are known good: a refusal or --help answers without loading the server.
+const commands = () => import('./commands');
 
-Commands:
-  start [--services a,b] [--mode embedded|distributed] [--port N]
-        Run Timeslot. Without --services: embedded mode, every service in one process,
-        PGlite under DATA_DIR. With --services: distributed mode (PostgreSQL, Redis, RabbitMQ).
-  migrate [--services a,b]      Apply the database migrations of the given services (default all).
-  create-admin --email E --name N
-        Create an administrator; the password is read from standard input.
-  keys generate                 Print a new SIGNING_KEYS value (private Ed25519 JWK set).
+/*
+ * The `timeslot` command line. Every argument, variable and input is checked before anything is
+ * opened or written: a refusal prints one plain line on stderr (no stack) and exits 2, and leaves
+ * no data directory, migration or lock behind.
+ */
 
-Services: ${serviceNames.join(', ')}. Configuration: environment variables (see README).`;
-
-function fail(message: string): never {
-  process.stderr.write(`${message}\n`);
-  process.exit(2);
+function parsePort(value: string): number {
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('must be a port number from 0 to 65535.');
+  return Number(value);
 }
 
-function parseServices(value: string | undefined): ServiceName[] {
-  if (value === undefined) return [...serviceNames];
+function parseServices(value: string): ServiceName[] {
   const list = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
   const unknown = list.filter((s) => !(serviceNames as readonly string[]).includes(s));
-  if (unknown.length > 0 || list.length === 0) fail(`Unknown service(s): ${unknown.join(', ') || '(none)'}. Known: ${serviceNames.join(', ')}.`);
+  if (unknown.length > 0) throw new InvalidArgumentError(`unknown service(s): ${unknown.join(', ')}. Known: ${serviceNames.join(', ')}.`);
+  if (list.length === 0) throw new InvalidArgumentError(`name at least one of: ${serviceNames.join(', ')}.`);
   return list as ServiceName[];
 }
 
-function readConfig(): Config {
-  try {
-    return loadConfig(configSchema);
-  } catch (error) {
-    if (error instanceof ConfigError) fail(error.message);
-    throw error;
-  }
-}
+const servicesOption = () => new Option('--services <list>', `comma-separated services (${serviceNames.join(', ')}); distributed mode unless --mode says otherwise`).argParser(parseServices);
+const modeOption = () => new Option('--mode <mode>', 'run mode (default: embedded without --services, distributed with it)').choices(['embedded', 'distributed']);
 
-function decideMode(config: Config, flag: string | undefined, servicesGiven: boolean): Mode {
-  const mode = flag ?? config.TIMESLOT_MODE ?? (servicesGiven ? 'distributed' : 'embedded');
-  if (mode !== 'embedded' && mode !== 'distributed') fail(`--mode must be embedded or distributed, not ${mode}`);
-  return mode;
-}
+export function buildProgram(): Command {
+  const program = new Command('timeslot')
+    .description('Timeslot: book time with people. Configuration comes from environment variables (see README).')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => process.stdout.write(text),
+      writeErr: (text) => process.stderr.write(text),
+    })
+    .showHelpAfterError('(run "timeslot --help" for usage)')
+    .helpCommand(true)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  npm start                                          embedded: every service, PGlite under DATA_DIR
+  npm start -- --demo                                the same, with demo providers to book
+  npm run timeslot -- create-admin --email admin@example.com < password.txt
+  npm run timeslot -- start --services identity      distributed (PostgreSQL, Redis, RabbitMQ)`,
+    );
 
-async function readPassword(): Promise<string> {
-  const rl = createInterface({ input: process.stdin, output: process.stdin.isTTY ? process.stderr : undefined, terminal: false });
-  if (process.stdin.isTTY) process.stderr.write('Password: ');
-  for await (const line of rl) {
-    rl.close();
-    return line;
-  }
-  return '';
-}
-
-async function main(argv: string[]): Promise<void> {
-  const [command, ...rest] = argv;
-  const { values, positionals } = parseArgs({
-    args: rest,
-    allowPositionals: true,
-    options: {
-      services: { type: 'string' },
-      mode: { type: 'string' },
-      port: { type: 'string' },
-      email: { type: 'string' },
-      name: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
+  // Without this listener commander answers "unknown command"; this names it the way the README does.
+  program.on('command:*', (operands: string[]) => {
+    program.error(`Unknown command: ${operands[0] ?? ''}`, { exitCode: 2, code: 'timeslot.unknownCommand' });
   });
-  if (values.help || command === undefined || command === 'help') {
-    process.stdout.write(`${usage}\n`);
-    return;
-  }
 
-  if (command === 'keys') {
-    if (positionals[0] !== 'generate') fail('Usage: timeslot keys generate');
-    process.stdout.write(`${await generateSigningKeysJson()}\n`);
-    return;
-  }
+  program
+    .command('start')
+    .description('Run Timeslot (embedded without --services: every service in one process, PGlite under DATA_DIR).')
+    .addOption(servicesOption())
+    .addOption(modeOption())
+    .option('--port <n>', 'port to listen on (overrides PORT)', parsePort)
+    .option('--demo', 'embedded mode: add demo providers, services and hours before serving (idempotent)')
+    .action(async (options: StartOptions) => (await commands()).startCommand(options));
 
-  const config = readConfig();
-  if (values.port !== undefined) config.PORT = Number(values.port);
-  const services = parseServices(values.services);
-  const mode = decideMode(config, values.mode, values.services !== undefined);
-  if (mode === 'distributed') {
-    const problems = checkDistributed(config, services);
-    if (problems.length > 0) fail(`Invalid configuration:\n  ${problems.join('\n  ')}`);
-  }
-  const logger = createLogger({ level: config.LOG_LEVEL, name: 'timeslot' });
+  program
+    .command('migrate')
+    .description('Apply the database migrations of the given services (default: all). Needs only the database.')
+    .addOption(servicesOption())
+    .addOption(modeOption())
+    .action(async (options: MigrateOptions) => (await commands()).migrateCommand(options));
 
-  switch (command) {
-    case 'start': {
-      const timeslot = await buildTimeslot({ config, mode, services, logger });
-      await timeslot.migrate();
-      const url = await timeslot.listen();
-      onShutdown(logger, () => timeslot.stop(), {
-        graceMs: config.SHUTDOWN_GRACE_MS,
-        drainMs: config.SHUTDOWN_DRAIN_MS,
-        drain: () => timeslot.app.beginDrain(),
-      });
-      const base = config.PUBLIC_URL ?? url;
-      logger.info({ mode, services, url: base }, 'timeslot started');
-      const lines = [
-        `Timeslot is running (${mode} mode)`,
-        `  services: ${services.join(', ')}`,
-        `  API:      ${base}/api/v1`,
-        ...(services.includes('gateway') ? [`  docs:     ${base}/docs`] : []),
-        `  health:   ${base}/healthz  ready: ${base}/readyz  metrics: ${base}/metrics`,
-        ...(mode === 'embedded' ? [`  data:     ${config.DATA_DIR}/ (PGlite)`] : []),
-      ];
-      process.stderr.write(`${lines.join('\n')}\n`);
-      return;
+  program
+    .command('create-admin')
+    .description('Create an administrator; the password (8 to 128 characters) is read from standard input. Works while the embedded server runs.')
+    .requiredOption('--email <email>', 'the administrator’s email address')
+    .option('--name <name>', 'display name', 'Administrator')
+    .addOption(modeOption())
+    .action(async (options: CreateAdminOptions) => (await commands()).createAdminCommand(options));
+
+  program
+    .command('demo')
+    .description('Embedded mode: add demo providers, services and weekly hours (idempotent; through the server if it runs).')
+    .action(async () => (await commands()).demoCommand());
+
+  const keys = program.command('keys').description('Signing keys for distributed mode.');
+  keys.command('generate').description('Print a new SIGNING_KEYS value (private Ed25519 JWK set).').action(async () => (await commands()).keysGenerateCommand());
+
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    if (argv.length === 0) {
+      program.outputHelp({ error: true });
+      return 2;
     }
-    case 'migrate': {
-      const timeslot = await buildTimeslot({ config, mode, services: services.filter((s) => s !== 'gateway'), logger });
-      await timeslot.migrate();
-      await timeslot.stop();
-      process.stderr.write(`Migrations applied (${mode} mode): ${timeslot.modules.map((m) => m.name).join(', ')}\n`);
-      return;
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof UsageError) {
+      process.stderr.write(`timeslot: ${error.message}\n`);
+      return error.exitCode;
     }
-    case 'create-admin': {
-      if (values.email === undefined) fail('Usage: timeslot create-admin --email E [--name N] (password on standard input)');
-      const password = await readPassword();
-      const timeslot = await buildTimeslot({ config, mode, services: ['identity'], logger });
-      try {
-        await timeslot.migrate();
-        if (timeslot.identity === undefined) throw new Error('identity service missing');
-        const admin = await timeslot.identity.createAdmin({ email: values.email, password, name: values.name ?? 'Administrator' });
-        process.stderr.write(`Administrator ${values.email} created (id ${admin.id}).\n`);
-      } finally {
-        await timeslot.stop();
-      }
-      return;
-    }
-    default:
-      fail(`Unknown command: ${command}\n\n${usage}`);
+    // Unexpected: one line for the person, the stack only when asked for (LOG_LEVEL=debug logs it).
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`timeslot: ${message}\n`);
+    return 1;
   }
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  process.stderr.write(`timeslot: ${message}\n`);
-  process.exit(1);
-});
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+    if (code !== 0) process.exit(code);
+  },
+  (error: unknown) => {
+    process.stderr.write(`timeslot: ${String(error)}\n`);
+    process.exit(1);
+  },
+);

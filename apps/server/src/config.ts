@@ -1,12 +1,13 @@
 import { z } from 'zod';
-import { env } from '@timeslot/kernel';
+// The config module alone, not the kernel's index: the CLI checks its arguments before loading the server.
+import { env } from '@timeslot/kernel/config';
 
 export const serviceNames = ['gateway', 'identity', 'scheduling'] as const;
 export type ServiceName = (typeof serviceNames)[number];
 
 /**
- * Every variable a Timeslot process reads, with its default. docs/configuration.md and the README
- * list the same variables; a test keeps them in step.
+ * Every variable a Timeslot process reads, with its default. The README's configuration table
+ * lists the same variables; apps/server/test/docs.test.ts keeps them in step.
  */
 export const configSchema = z
   .object({

@@ -16,6 +16,7 @@ import {
 } from '@timeslot/adapters';
 import type { Logger, ReadinessCheck } from '@timeslot/kernel';
 import type { Config, Mode } from './config';
+import { acquireDataLock, type DataLock } from './data-lock';
 
 /** The adapters behind every port, chosen here and nowhere else. */
 export interface Infrastructure {
@@ -31,12 +32,21 @@ export interface Infrastructure {
   readonly jobs: JobQueue;
   /** Dependencies /readyz checks; Redis is not critical (a cache and a job transport, see docs/architecture.md). */
   readonly readiness: Record<string, ReadinessCheck>;
+  /** Embedded mode: this process's lock on DATA_DIR, released by close(). */
+  readonly dataLock?: DataLock;
   close(): Promise<void>;
 }
 
 export interface InfrastructureNeeds {
   /** Whether any local service keeps data (the gateway alone does not). */
   readonly database: boolean;
+  /**
+   * Only the database: in-process cache, bus, jobs and limits even in distributed mode (for
+   * `migrate` and `create-admin`, which need no Redis or RabbitMQ).
+   */
+  readonly databaseOnly?: boolean;
+  /** What this process is, recorded in the data directory's lock for whoever finds it taken. */
+  readonly command?: string;
 }
 
 /** Close in dependency order: consumers of work first, the database last. */
@@ -50,27 +60,52 @@ function withClose(parts: Omit<Infrastructure, 'close'>): Infrastructure {
       await parts.rateLimits.close();
       if (parts.attemptLimits !== parts.rateLimits) await parts.attemptLimits.close();
       await parts.database?.close();
+      await parts.dataLock?.release();
     },
   };
 }
 
 export async function createInfrastructure(mode: Mode, config: Config, needs: InfrastructureNeeds, logger: Logger): Promise<Infrastructure> {
-  return mode === 'embedded' ? embedded(config, needs, logger) : distributed(config, needs, logger);
+  if (mode === 'embedded') return embedded(config, needs, logger);
+  return needs.databaseOnly === true ? databaseOnly(config, logger) : distributed(config, needs, logger);
 }
 
 async function embedded(config: Config, needs: InfrastructureNeeds, logger: Logger): Promise<Infrastructure> {
   let database: Database | undefined;
+  let dataLock: DataLock | undefined;
   if (needs.database) {
-    const dataDir = path.resolve(config.DATA_DIR, 'pglite');
-    await mkdir(dataDir, { recursive: true });
-    database = await createPgliteDatabase({ dataDir });
+    // Before PGlite opens a file: a second process on the same files would lose writes.
+    dataLock = await acquireDataLock(path.resolve(config.DATA_DIR), needs.command ?? 'timeslot');
+    try {
+      const dataDir = path.resolve(config.DATA_DIR, 'pglite');
+      await mkdir(dataDir, { recursive: true });
+      database = await createPgliteDatabase({ dataDir });
+    } catch (error) {
+      await dataLock.release();
+      throw error;
+    }
   }
   const cache = createMemoryCache();
   const rateLimits = createMemoryRateLimitStore();
   // Through the process's logger: everything it prints is one JSON object per line.
   const bus = createMemoryEventBus({ logger });
   const jobs = createMemoryJobQueue();
-  return withClose({ database, cache, rateLimits, attemptLimits: rateLimits, bus, jobs, readiness: database === undefined ? {} : { database: () => database.ping() } });
+  return withClose({ database, cache, rateLimits, attemptLimits: rateLimits, bus, jobs, dataLock, readiness: database === undefined ? {} : { database: () => database.ping() } });
+}
+
+async function databaseOnly(config: Config, logger: Logger): Promise<Infrastructure> {
+  if (config.DATABASE_URL === undefined) throw new Error('DATABASE_URL is required in distributed mode');
+  const database = await createPostgresDatabase({ url: config.DATABASE_URL, poolSize: 2, applicationName: 'timeslot-cli' });
+  const rateLimits = createMemoryRateLimitStore();
+  return withClose({
+    database,
+    cache: createMemoryCache(),
+    rateLimits,
+    attemptLimits: rateLimits,
+    bus: createMemoryEventBus({ logger }),
+    jobs: createMemoryJobQueue(),
+    readiness: { database: () => database.ping() },
+  });
 }
 
 async function distributed(config: Config, needs: InfrastructureNeeds, logger: Logger): Promise<Infrastructure> {

@@ -13,7 +13,9 @@ export const timeZoneField = z
   .min(1)
   .max(64)
   .transform((value, ctx) => {
-    if (!IANAZone.isValidZone(value)) {
+    // Node 22+ (newer ICU) also accepts UTC offsets such as "+05:30" as zones; they are not IANA
+    // names (no DST rules), so a name must start with a letter.
+    if (!/^[A-Za-z]/.test(value) || !IANAZone.isValidZone(value)) {
       ctx.addIssue({ code: 'custom', message: 'must be an IANA time zone such as Europe/Paris' });
       return z.NEVER;
     }

@@ -39,7 +39,8 @@ export interface NewAdmin {
   readonly name: string;
 }
 
-const newAdminSchema = z.object({ email: emailField, password: passwordField, name: nameField });
+/** What create-admin accepts; the CLI checks its input with it before opening anything. */
+export const newAdminSchema = z.object({ email: emailField, password: passwordField, name: nameField });
 
 interface NewAccount {
   readonly email: string;

@@ -36,7 +36,7 @@ export {
   type SigningKeys,
 } from './signing-keys';
 export type { Session } from './auth.schemas';
-export type { NewAdmin } from './auth.service';
+export { newAdminSchema, type NewAdmin } from './auth.service';
 export type { User } from './user.schemas';
 
 export interface IdentityDeps {
