@@ -108,7 +108,11 @@ export async function startCommand(options: StartOptions): Promise<void> {
     await timeslot.stop().catch(() => undefined);
     throw error;
   }
-  onShutdown(logger, () => timeslot.stop(), config.SHUTDOWN_GRACE_MS);
+  onShutdown(logger, () => timeslot.stop(), {
+    graceMs: config.SHUTDOWN_GRACE_MS,
+    drainMs: config.SHUTDOWN_DRAIN_MS,
+    drain: () => timeslot.app.beginDrain(),
+  });
   if (secret !== undefined) await timeslot.infrastructure.dataLock?.update({ url: localUrl(timeslot.app), secret });
   const base = config.PUBLIC_URL ?? url;
 
