@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryCache, createMemoryEventBus, createMemoryJobQueue, createMemoryRateLimitStore, createPgliteDatabase } from '@timeslot/adapters';
 import { createGatewayApp, registerProxy } from '@timeslot/gateway';
 import { createIdentityService, generateSigningKeysJson, signingKeysFromJwks, type IdentityService } from '@timeslot/identity';
-import { createLogger, createTokenVerifier, type App } from '@timeslot/kernel';
+import { createAccountStatusCheck, createLogger, createTokenVerifier, type App } from '@timeslot/kernel';
 import type { Database, JobQueue } from '@timeslot/ports';
 import { createSchedulingService, type SchedulingService } from '@timeslot/scheduling';
 import { collectExchanges, scenario, type Exchange } from './scenario';
@@ -75,7 +75,7 @@ beforeAll(async () => {
   app = await createGatewayApp({
     logger,
     rateLimits,
-    verify: createTokenVerifier({ issuer, audience, keys: identity.keyResolver }),
+    verify: createTokenVerifier({ issuer, audience, keys: identity.keyResolver, accountStatus: createAccountStatusCheck({ cache, logger }) }),
     options: {
       bodyLimit,
       rateLimits: {

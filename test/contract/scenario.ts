@@ -116,6 +116,19 @@ export async function collectExchanges(inject: Inject, deps: ScenarioDeps): Prom
     await step('log in as admin', 200, { method: 'POST', url: '/api/v1/auth/login', payload: { email: `root.${unique}@example.com`, password } }),
   ).accessToken;
 
+  // Accounts an administrator disables and enables again.
+  const eve = json<{ accessToken: string; user: { id: string } }>(await register('client', 'eve'));
+  const disableUrl = `/api/v1/users/${eve.user.id}/disable`;
+  await step('disable an account as a client', 403, { method: 'POST', url: disableUrl, token: client, payload: {} });
+  await step('disable an account without a token', 401, { method: 'POST', url: disableUrl, payload: {} });
+  await step('disable an unknown account', 404, { method: 'POST', url: `/api/v1/users/${randomUUID()}/disable`, token: admin, payload: {} });
+  await step('disable an account with a bad id', 400, { method: 'POST', url: '/api/v1/users/not-a-uuid/disable', token: admin, payload: {} });
+  await step('disable an account', 200, { method: 'POST', url: disableUrl, token: admin, payload: { reason: 'contract test' } });
+  await step('use a disabled account’s token', 401, { method: 'GET', url: '/api/v1/users/me', token: eve.accessToken });
+  await step('log in to a disabled account', 403, { method: 'POST', url: '/api/v1/auth/login', payload: { email: `eve.${unique}@example.com`, password } });
+  await step('enable an account again', 200, { method: 'POST', url: `/api/v1/users/${eve.user.id}/enable`, token: admin, payload: {} });
+  await step('enable an unknown account', 404, { method: 'POST', url: `/api/v1/users/${randomUUID()}/enable`, token: admin, payload: {} });
+
   // Providers and their services.
   const profile = json<{ id: string }>(
     await step('create a provider', 201, { method: 'POST', url: '/api/v1/providers', token: provider, payload: { displayName: 'Ada Lovelace', specialty: 'Math', timeZone: 'UTC', published: true } }),
