@@ -56,6 +56,9 @@ export function createOutageReporter(logger: AdapterLogger, fields: Record<strin
 /** Routes a connection's errors to a reporter: without an 'error' listener ioredis prints each one to stderr. */
 export function reportRedisOutages(redis: Redis, reporter: OutageReporter): void {
   redis.on('error', (error: Error) => reporter.failed(error));
+  // A Redis that restarts within the reconnect delay refuses no connection, so no 'error' comes:
+  // the lost connection itself is the outage ('reconnecting' never follows a close we asked for).
+  redis.on('reconnecting', () => reporter.failed(new Error('connection lost; reconnecting')));
   redis.on('ready', () => reporter.recovered());
 }
 
