@@ -3,7 +3,7 @@ import pg from 'pg';
 import { Redis } from 'ioredis';
 import { generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deleteRedisKeys, freePort, runTimeslot, startTimeslot, testServers, type RunningProcess } from '@timeslot/testing';
+import { adminSql, deleteRedisKeys, freePort, type RunningProcess, runTimeslot, startTimeslot, testServers } from '@timeslot/testing';
 import { generateSigningKeysJson } from '@timeslot/identity';
 
 /**
@@ -25,15 +25,7 @@ let identity: RunningProcess;
 let schedulers: RunningProcess[] = [];
 let gateways: RunningProcess[] = [];
 
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const admin = (sql: string): Promise<void> => adminSql(sql, adminUrl);
 
 beforeAll(async () => {
   await admin(`create database ${databaseName}`);

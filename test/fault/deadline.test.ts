@@ -6,7 +6,7 @@ import { createLogger } from '@timeslot/kernel';
 import { buildTimeslot, type Timeslot } from '@timeslot/server/app';
 import { configSchema } from '@timeslot/server/config';
 import { generateSigningKeysJson } from '@timeslot/identity';
-import { testServers } from '@timeslot/testing';
+import { adminSql, testServers } from '@timeslot/testing';
 
 /*
  * Issue 8 item 2, the service side: a booking whose caller has given up (its x-request-timeout-ms
@@ -25,15 +25,7 @@ const databaseUrl = (() => {
 let timeslot: Timeslot;
 let base: string;
 
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: testServers.postgres });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const admin = (sql: string): Promise<void> => adminSql(sql);
 
 beforeAll(async () => {
   await admin(`create database ${databaseName}`);

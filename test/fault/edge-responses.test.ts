@@ -2,14 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { Client, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@timeslot/kernel';
 import { buildTimeslot, type Timeslot } from '@timeslot/server/app';
 import { configSchema } from '@timeslot/server/config';
 import { generateSigningKeysJson } from '@timeslot/identity';
-import { testServers } from '@timeslot/testing';
+import { adminSql, testServers } from '@timeslot/testing';
 
 /*
  * Issue 7 items 6, 8 and 9 through the real app (gateway with identity and scheduling mounted), over
@@ -21,15 +20,7 @@ const namespace = `nul-${randomBytes(4).toString('hex')}`;
 const databaseName = `timeslot_${namespace.replace('-', '_')}`;
 const logger = createLogger({ level: 'silent' });
 
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: testServers.postgres });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const admin = (sql: string): Promise<void> => adminSql(sql);
 
 interface Running {
   readonly timeslot: Timeslot;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { freePort, runTimeslot, startTimeslot, testServers, type RunningProcess } from '@timeslot/testing';
+import { adminSql, freePort, type RunningProcess, runTimeslot, startTimeslot, testServers } from '@timeslot/testing';
 import { generateSigningKeysJson } from '@timeslot/identity';
 
 /** What the fault tests share: a database of their own, the processes, a client and a load recorder. */
@@ -18,15 +18,7 @@ export interface Topology {
   close(): Promise<void>;
 }
 
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: testServers.postgres });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const admin = (sql: string): Promise<void> => adminSql(sql);
 
 /**
  * identity, scheduling and a gateway as separate real processes on the shared PostgreSQL (a

@@ -2,12 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@timeslot/kernel';
 import { generateSigningKeysJson } from '@timeslot/identity';
-import { deleteRedisKeys, freePort, testServers } from '@timeslot/testing';
+import { adminSql, deleteRedisKeys, freePort, testServers } from '@timeslot/testing';
 import { buildTimeslot, type Timeslot } from '../src/app';
 import { configSchema, type ServiceName } from '../src/config';
 
@@ -119,15 +118,7 @@ describe('distributed: one identity, two scheduling replicas, a gateway, on Post
   const processes: Timeslot[] = [];
   let urls: { gateway: string; identity: string; scheduling: string[] };
 
-  async function admin(sql: string): Promise<void> {
-    const client = new pg.Client({ connectionString: testServers.postgres });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  }
+  const admin = (sql: string): Promise<void> => adminSql(sql);
 
   async function start(services: ServiceName[], env: Record<string, string>): Promise<{ timeslot: Timeslot; url: string }> {
     const config = configSchema.parse({ ...env, PORT: String(await freePort()) });

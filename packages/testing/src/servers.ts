@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 
 /** The real servers the integration suites use; CI starts any that is down (see .ci/run). */
 // Tests may read the environment directly: the config module is for the product's processes.
@@ -17,4 +18,18 @@ export const howToStart = {
 /** A name no other test file or run uses: for schemas, queues, key prefixes. */
 export function uniqueName(prefix: string): string {
   return `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+}
+
+/**
+ * Run one statement on its own connection to the test server (by default its `test` database):
+ * for what a pool cannot do inside a database, such as creating or dropping one.
+ */
+export async function adminSql(sql: string, connectionString: string = testServers.postgres): Promise<void> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
 }
