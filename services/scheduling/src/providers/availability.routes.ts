@@ -15,7 +15,7 @@ export function registerAvailabilityRoutes(app: App, availability: AvailabilityS
   const pages = registeredCounter(
     app.metrics.registry,
     'scheduling_slot_pages_total',
-    'Slot pages served, by where they came from: the page cache (hit), computed (miss), or a computation already running (shared)',
+    'Slot pages served, by where they came from: the page cache (hit), computed (miss), a computation already running (shared), or computed without the cache while it is down (uncached)',
     ['source'],
   );
 
