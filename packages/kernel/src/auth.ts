@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
-import { accountStatusCacheKey, isAccountStatus, roles, type AccountStatus, type Cache, type Identity, type Role } from '@timeslot/ports';
+import { accountStatusCacheKey, isAccountStatus, roles, withTimeout, type AccountStatus, type Cache, type Identity, type Role } from '@timeslot/ports';
 import { commonErrors } from './errors';
 import type { Logger } from './logger';
 
@@ -136,20 +136,14 @@ export function createAccountStatusCheck(options: AccountStatusCheckOptions): Ac
 
   async function read(userId: string): Promise<AccountStatus | undefined> {
     let status: AccountStatus | undefined;
-    let timer: NodeJS.Timeout | undefined;
     try {
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`account-status read took over ${timeoutMs} ms`)), timeoutMs);
-      });
-      const value = await Promise.race([options.cache.get<unknown>(accountStatusCacheKey(userId)), timeout]);
+      const value = await withTimeout(options.cache.get<unknown>(accountStatusCacheKey(userId)), timeoutMs, `account-status read took over ${timeoutMs} ms`);
       status = isAccountStatus(value) ? value : undefined;
     } catch (error) {
       if (now() - lastWarning >= 10_000) {
         lastWarning = now();
         options.logger.warn({ err: error }, 'account-status cache unreadable: accepting tokens without the disabled-account check');
       }
-    } finally {
-      clearTimeout(timer);
     }
     memo.set(userId, { status, until: now() + memoMs });
     return status;

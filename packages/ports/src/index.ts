@@ -5,3 +5,4 @@ export * from './event-bus';
 export * from './job-queue';
 export * from './events';
 export * from './identity';
+export * from './timeout';

@@ -2,7 +2,7 @@ import { isIPv6 } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
 import { commonErrors, registeredCounter, type Logger } from '@timeslot/kernel';
-import type { RateLimitDecision, RateLimitStore } from '@timeslot/ports';
+import { withTimeout, type RateLimitDecision, type RateLimitStore } from '@timeslot/ports';
 import { defaultRateLimits, type GatewayRateLimits, type RateLimitRule } from './options';
 
 interface AuthRoute {
@@ -129,12 +129,8 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
    * from stalling every request.
    */
   async function hit(key: string, rule: RateLimitRule): Promise<RateLimitDecision | undefined> {
-    let timer: NodeJS.Timeout | undefined;
     try {
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`the rate-limit store did not answer within ${storeTimeoutMs} ms`)), storeTimeoutMs);
-      });
-      return await Promise.race([store.hit(key, rule.max, rule.windowMs), timeout]);
+      return await withTimeout(store.hit(key, rule.max, rule.windowMs), storeTimeoutMs, `the rate-limit store did not answer within ${storeTimeoutMs} ms`);
     } catch (error) {
       storeFailures.inc();
       failuresSinceLog += 1;
@@ -145,8 +141,6 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         failuresSinceLog = 0;
       }
       return undefined;
-    } finally {
-      clearTimeout(timer);
     }
   }
 

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { Gauge, type Registry } from 'prom-client';
-import { eventEnvelopeSchema } from '@timeslot/ports';
+import { eventEnvelopeSchema, withTimeout } from '@timeslot/ports';
 import type { Database, Db, EventBus, EventEnvelope, Migration } from '@timeslot/ports';
 import { executeRows } from './migrate';
 
@@ -416,16 +416,10 @@ export function registerOutboxLagMetric(registry: Registry, name: string, relay:
         async collect() {
           await Promise.all(
             [...known].map(async ([outbox, source]) => {
-              let timer: NodeJS.Timeout | undefined;
-              const timeout = new Promise<never>((_, reject) => {
-                timer = setTimeout(() => reject(new Error('timeout')), LAG_QUERY_TIMEOUT_MS);
-              });
               try {
-                this.set({ outbox }, await Promise.race([source.lagSeconds(), timeout]));
+                this.set({ outbox }, await withTimeout(source.lagSeconds(), LAG_QUERY_TIMEOUT_MS, 'timeout'));
               } catch {
                 // The database is away: keep the last value rather than fail the whole scrape.
-              } finally {
-                clearTimeout(timer);
               }
             }),
           );

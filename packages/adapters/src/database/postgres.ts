@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { drizzle } from 'drizzle-orm/node-postgres';
-import type { Database, QueryOptions } from '@timeslot/ports';
+import { withTimeout, type Database, type QueryOptions } from '@timeslot/ports';
 
 export interface PostgresDatabaseOptions {
   readonly url: string;
@@ -120,18 +120,7 @@ export async function createPostgresDatabase(options: PostgresDatabaseOptions): 
     },
     async ping(): Promise<void> {
       // A race and not only query_timeout: waiting for a free connection counts too.
-      const probe = pool.query('select 1');
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`PostgreSQL did not answer within ${pingTimeoutMs} ms`)), pingTimeoutMs);
-      });
-      try {
-        await Promise.race([probe, timeout]);
-      } finally {
-        clearTimeout(timer);
-        // The losing probe may still settle later; its outcome no longer matters.
-        probe.catch(() => undefined);
-      }
+      await withTimeout(pool.query('select 1'), pingTimeoutMs, `PostgreSQL did not answer within ${pingTimeoutMs} ms`);
     },
     close(): Promise<void> {
       closing ??= pool.end();

@@ -1,6 +1,6 @@
 import amqp from 'amqplib';
 import type { ChannelModel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
-import { eventEnvelopeSchema } from '@timeslot/ports';
+import { eventEnvelopeSchema, withTimeout } from '@timeslot/ports';
 import type { EventBus, EventEnvelope, EventHandler, SubscribeOptions, Subscription } from '@timeslot/ports';
 import { createOutageReporter } from '../redis/resilience';
 import { assertEnvelopes, consoleLogger, resolveSubscribeOptions } from './memory';
@@ -363,15 +363,7 @@ export function createRabbitMqEventBus(options: RabbitMqEventBusOptions): EventB
             );
           }),
       );
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`RabbitMQ did not confirm the events within ${publishTimeoutMs} ms.`)), publishTimeoutMs);
-      });
-      try {
-        await Promise.race([Promise.all(confirms), timeout]);
-      } finally {
-        clearTimeout(timer);
-      }
+      await withTimeout(Promise.all(confirms), publishTimeoutMs, `RabbitMQ did not confirm the events within ${publishTimeoutMs} ms.`);
     },
 
     async subscribe(consumerName, patterns, handler, subscribeOptions: SubscribeOptions = {}): Promise<Subscription> {

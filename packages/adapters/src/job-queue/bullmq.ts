@@ -1,7 +1,7 @@
 import { Queue, Worker } from 'bullmq';
 import type { Job as BullJob } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { EnqueueOptions, FailedJob, Job, JobQueue, JobWorker, QueueCounts, WorkerOptions } from '@timeslot/ports';
+import { withTimeout, type EnqueueOptions, type FailedJob, type Job, type JobQueue, type JobWorker, type QueueCounts, type WorkerOptions } from '@timeslot/ports';
 import { createOutageReporter, createRedisGuard, errorMessage, failFastRedisOptions, reportRedisOutages, type AdapterLogger } from '../redis/resilience';
 import { COMPLETED_KEPT, assertJobId, resolveRetry } from './memory';
 
@@ -52,13 +52,7 @@ function unwrap(data: unknown): { data: unknown; requestId?: string } {
 
 const message = errorMessage;
 
-function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
+const withDeadline = <T>(work: Promise<T>, ms: number, what: string): Promise<T> => withTimeout(work, ms, `${what} did not finish within ${ms} ms`);
 
 /**
  * The distributed JobQueue on BullMQ. Its limiter counts starts in Redis per queue, so a rate

@@ -1,5 +1,6 @@
 import { CircuitState, ConsecutiveBreaker, circuitBreaker, handleAll } from 'cockatiel';
 import type { Redis, RedisOptions } from 'ioredis';
+import { withTimeout } from '@timeslot/ports';
 
 /** What the adapters log through: pino's Logger fits. */
 export interface AdapterLogger {
@@ -132,11 +133,7 @@ export function createRedisGuard(redis: Redis, options: RedisGuardOptions = {}):
   async function connected(): Promise<void> {
     if (redis.status === 'ready') return;
     if (connectedOnce) throw new Error(`Redis connection is ${redis.status}`);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Redis did not connect within ${firstConnectWaitMs} ms`)), firstConnectWaitMs);
-    });
-    await Promise.race([firstReady, timeout]).finally(() => clearTimeout(timer));
+    await withTimeout(firstReady, firstConnectWaitMs, `Redis did not connect within ${firstConnectWaitMs} ms`);
   }
 
   const run = <T>(call: () => Promise<T>): Promise<T> =>

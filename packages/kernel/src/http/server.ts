@@ -2,7 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import { requestIdHeader } from '@timeslot/ports';
+import { requestIdHeader, withTimeout } from '@timeslot/ports';
 import { commonErrors } from '../errors';
 import type { Logger } from '../logger';
 import { createMetrics, type HttpMetrics } from '../metrics';
@@ -87,14 +87,6 @@ function outcomeOf(request: FastifyRequest, status: number): Outcome {
 
 function routeLabel(request: FastifyRequest): string {
   return request.routeOptions.url ?? 'unmatched';
-}
-
-function withTimeout(promise: Promise<void>, ms: number, name: string): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${name} did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -243,7 +235,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
       [...checks].map(async ([name, check]) => {
         const critical = typeof check === 'function';
         try {
-          await withTimeout(critical ? check() : check.check(), readinessTimeoutMs, name);
+          await withTimeout(critical ? check() : check.check(), readinessTimeoutMs, `${name} did not answer within ${readinessTimeoutMs} ms`);
           return [name, 'ok', critical] as const;
         } catch (error) {
           const reason = error instanceof Error ? error.message : 'unreachable';
