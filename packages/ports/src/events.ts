@@ -32,6 +32,18 @@ const bookingSnapshot = z.object({
   priceAmount: z.number().int().nonnegative(),
   currency: z.string().length(3),
   holdExpiresAt: z.iso.datetime({ offset: true }).nullable(),
+  // Who and what the booking is with, so a consumer (notifications, calendar) can act without
+  // calling scheduling back. Optional only because events written before they existed lack them.
+  /** The provider profile's identity user: the provider-side recipient. */
+  providerUserId: z.uuid().optional(),
+  providerName: z.string().optional(),
+  /** IANA zone of the provider's availability. */
+  providerTimeZone: z.string().optional(),
+  serviceName: z.string().optional(),
+  locationKind: z.enum(['video', 'in_person', 'phone']).optional(),
+  locationAddress: z.string().nullable().optional(),
+  /** The meeting link, once the calendar service made one (video services). */
+  meetingUrl: z.string().nullable().optional(),
 });
 
 export const events = {

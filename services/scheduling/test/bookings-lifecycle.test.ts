@@ -77,7 +77,18 @@ describe('state machine', () => {
       const done = await act(owner, first.id, 'complete');
       expect(done.statusCode).toBe(200);
       expect(done.json()).toMatchObject({ status: 'completed' });
-      expect(await lastEvent(first.id)).toMatchObject({ type: 'booking.completed', data: { status: 'completed' } });
+      // Consumers (notifications, calendar) act on the event alone: it names the parties.
+      expect(await lastEvent(first.id)).toMatchObject({
+        type: 'booking.completed',
+        data: {
+          status: 'completed',
+          providerUserId: owner.userId,
+          providerName: expect.any(String),
+          providerTimeZone: expect.any(String),
+          serviceName: service.name,
+          locationKind: service.location.kind,
+        },
+      });
       const noShow = await act(owner, second.id, 'no-show');
       expect(noShow.json()).toMatchObject({ status: 'no_show' });
       expect(await lastEvent(second.id)).toMatchObject({ type: 'booking.no_show', version: 1, data: { bookingId: second.id, status: 'no_show' } });

@@ -1,5 +1,7 @@
 import type { EventData, events } from '@timeslot/ports';
-import type { BookingRow, ServiceRow } from '../tables';
+import type { BookingRow, ServiceRow, locationKinds } from '../tables';
+import type { Offering } from '../providers/offering.schemas';
+import type { Provider } from '../providers/provider.schemas';
 import type { Booking } from './booking.schemas';
 
 /** Events name their publisher. */
@@ -32,9 +34,32 @@ export function toBooking(row: BookingRow, service: BookedService): Booking {
   };
 }
 
-/** What every booking event carries (see packages/ports/src/events.ts). */
-export function snapshot(row: BookingRow, service: BookedService): EventData<typeof events.bookingHeld> {
+/** Who and what a booking is with, as its events name them, so consumers need no call back. */
+export interface BookingParties {
+  readonly providerUserId: string;
+  readonly providerName: string;
+  readonly providerTimeZone: string;
+  readonly serviceName: string;
+  readonly locationKind: (typeof locationKinds)[number];
+  readonly locationAddress: string | null;
+}
+
+/** The parties of a booking about to be made, from the target the slot was checked against. */
+export function partiesOf(target: { readonly service: Offering; readonly provider: Provider }): BookingParties {
   return {
+    providerUserId: target.provider.userId,
+    providerName: target.provider.displayName,
+    providerTimeZone: target.provider.timeZone,
+    serviceName: target.service.name,
+    locationKind: target.service.location.kind,
+    locationAddress: target.service.location.address ?? null,
+  };
+}
+
+/** What every booking event carries (see packages/ports/src/events.ts). */
+export function snapshot(row: BookingRow, service: BookedService, parties: BookingParties): EventData<typeof events.bookingHeld> {
+  return {
+    ...parties,
     bookingId: row.id,
     providerId: row.providerId,
     serviceId: row.serviceId,

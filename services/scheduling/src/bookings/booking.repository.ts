@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, gte, inArray, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@timeslot/ports';
 import type { BookingRow, BookingStatus, SchedulingTables } from '../tables';
-import type { BookedService } from './booking.model';
+import type { BookedService, BookingParties } from './booking.model';
 
 export type NewBooking = Omit<BookingRow, 'createdAt' | 'updatedAt' | 'cancelReason' | 'cancelledBy'> & { createdAt: Date; updatedAt: Date };
 
@@ -10,6 +10,8 @@ export interface BookingWithService {
   readonly service: BookedService;
   /** The provider profile's user, for permission checks. */
   readonly providerUserId: string;
+  /** Who and what the booking is with, as its events name them. */
+  readonly parties: BookingParties;
 }
 
 export interface BookingListFilter {
@@ -68,6 +70,15 @@ export function createBookingRepository(tables: SchedulingTables) {
     cancellationWindowMinutes: services.cancellationWindowMinutes,
   };
 
+  const partyColumns = {
+    providerUserId: providers.userId,
+    providerName: providers.displayName,
+    providerTimeZone: providers.timeZone,
+    serviceName: services.name,
+    locationKind: services.locationKind,
+    locationAddress: services.locationAddress,
+  };
+
   function liveIn(sessionKey: string): SQL | undefined {
     return and(eq(bookings.sessionKey, sessionKey), inArray(bookings.status, ['pending_payment', 'confirmed']));
   }
@@ -121,7 +132,7 @@ export function createBookingRepository(tables: SchedulingTables) {
         if (locked.length === 0) return undefined;
       }
       const rows = await db
-        .select({ booking: bookings, service: serviceColumns, providerUserId: providers.userId })
+        .select({ booking: bookings, service: serviceColumns, providerUserId: providers.userId, parties: partyColumns })
         .from(bookings)
         .innerJoin(services, eq(services.id, bookings.serviceId))
         .innerJoin(providers, eq(providers.id, bookings.providerId))
@@ -167,7 +178,7 @@ export function createBookingRepository(tables: SchedulingTables) {
         conditions.push(or(gt(bookings.startsAt, startsAt), and(eq(bookings.startsAt, startsAt), gt(bookings.id, id))));
       }
       return db
-        .select({ booking: bookings, service: serviceColumns, providerUserId: providers.userId })
+        .select({ booking: bookings, service: serviceColumns, providerUserId: providers.userId, parties: partyColumns })
         .from(bookings)
         .innerJoin(services, eq(services.id, bookings.serviceId))
         .innerJoin(providers, eq(providers.id, bookings.providerId))

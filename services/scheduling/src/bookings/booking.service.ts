@@ -4,7 +4,7 @@ import type { SchedulingContext } from '../context';
 import type { BookingRow } from '../tables';
 import { createProviderRepository } from '../providers/provider.repository';
 import { bookingErrors } from './booking.errors';
-import { eventSource, snapshot, toBooking } from './booking.model';
+import { eventSource, partiesOf, snapshot, toBooking } from './booking.model';
 import { inTransaction, newBooking, placeBooking, placeOneToOne } from './booking.place';
 import { scheduleHoldExpiry } from './booking.queues';
 import { createBookingRepository, violationOf, type BookingWithService } from './booking.repository';
@@ -72,7 +72,7 @@ export async function createBooking(
   const paid = target.service.priceAmount > 0;
   const eventMeta = { source: eventSource, requestId: meta.requestId };
   const announce = (row: BookingRow) =>
-    paid ? makeEvent(events.bookingHeld, snapshot(row, target.service), eventMeta) : makeEvent(events.bookingConfirmed, snapshot(row, target.service), eventMeta);
+    paid ? makeEvent(events.bookingHeld, snapshot(row, target.service, partiesOf(target)), eventMeta) : makeEvent(events.bookingConfirmed, snapshot(row, target.service, partiesOf(target)), eventMeta);
   const placement = (now: Date) => ({
     target,
     clientId: caller.userId,

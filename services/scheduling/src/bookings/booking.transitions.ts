@@ -93,7 +93,7 @@ export async function cancelBooking(
     if (!isProviderSide(caller, found) && found.booking.status === 'confirmed') assertBeforeWindow(found, now);
     const row = await transition(tx, ctx, found, 'cancelled', { cancelReason: reason ?? null, cancelledBy: caller.userId }, now);
     await createWaitlistRepository(ctx.tables).settleOffer(tx, row.id, 'cancelled');
-    const data = { ...snapshot(row, found.service), cancelledBy: caller.userId, reason: reason ?? null };
+    const data = { ...snapshot(row, found.service, found.parties), cancelledBy: caller.userId, reason: reason ?? null };
     return {
       row,
       events: [makeEvent(events.bookingCancelled, data, meta(requestId))],
@@ -123,7 +123,7 @@ export async function finishBooking(
     if (now < found.booking.startsAt) throw bookingErrors.notStarted();
     const row = await transition(tx, ctx, found, to, {}, now);
     const definition = to === 'completed' ? events.bookingCompleted : events.bookingNoShow;
-    return { row, events: [makeEvent(definition, snapshot(row, found.service), meta(requestId))] };
+    return { row, events: [makeEvent(definition, snapshot(row, found.service, found.parties), meta(requestId))] };
   });
 }
 
@@ -136,7 +136,7 @@ export async function confirmBooking(ctx: SchedulingContext, bookingId: string, 
     if (found.booking.status === 'confirmed') return undefined;
     const row = await transition(tx, ctx, found, 'confirmed', {}, now);
     await createWaitlistRepository(ctx.tables).settleOffer(tx, row.id, 'booked');
-    return { row, events: [makeEvent(events.bookingConfirmed, snapshot(row, found.service), meta(requestId))] };
+    return { row, events: [makeEvent(events.bookingConfirmed, snapshot(row, found.service, found.parties), meta(requestId))] };
   });
 }
 
@@ -153,13 +153,13 @@ export async function confirmOffer(ctx: SchedulingContext, caller: Identity, boo
     await waitlist.settleOffer(tx, bookingId, 'booked');
     if (found.service.priceAmount === 0) {
       const row = await transition(tx, ctx, found, 'confirmed', {}, now);
-      return { row, events: [makeEvent(events.bookingConfirmed, snapshot(row, found.service), meta(requestId))] };
+      return { row, events: [makeEvent(events.bookingConfirmed, snapshot(row, found.service, found.parties), meta(requestId))] };
     }
     const current = found.booking.holdExpiresAt?.getTime() ?? 0;
     const holdExpiresAt = new Date(Math.max(current, now.getTime() + ctx.options.holdMinutes * 60_000));
     const row = await createBookingRepository(ctx.tables).transition(tx, bookingId, 'pending_payment', { holdExpiresAt, updatedAt: now });
     if (row === undefined) throw bookingErrors.invalidTransition(found.booking.status, 'confirmed');
-    return { row, events: [makeEvent(events.bookingHeld, snapshot(row, found.service), meta(requestId))], holdUntil: holdExpiresAt };
+    return { row, events: [makeEvent(events.bookingHeld, snapshot(row, found.service, found.parties), meta(requestId))], holdUntil: holdExpiresAt };
   });
 }
 
@@ -185,7 +185,7 @@ export async function expireHold(ctx: SchedulingContext, bookingId: string, requ
       await createWaitlistRepository(ctx.tables).settleOffer(tx, row.id, 'cancelled');
       return {
         row,
-        events: [makeEvent(events.bookingExpired, snapshot(row, found.service), meta(requestId))],
+        events: [makeEvent(events.bookingExpired, snapshot(row, found.service, found.parties), meta(requestId))],
         freed: { serviceId: row.serviceId, start: row.startsAt },
       };
     });
@@ -227,7 +227,7 @@ export async function rescheduleBooking(
     if (booking.startsAt.getTime() === start.getTime()) return undefined;
     const row = await moveBooking(ctx, tx, booking, target, start, now);
     const data = {
-      ...snapshot(row, found.service),
+      ...snapshot(row, found.service, found.parties),
       previousStartsAt: booking.startsAt.toISOString(),
       previousEndsAt: booking.endsAt.toISOString(),
     };

@@ -3,7 +3,7 @@ import { events, makeEvent, type EventEnvelope, type Identity } from '@timeslot/
 import type { SchedulingContext } from '../context';
 import type { BookingRow, WaitlistRow } from '../tables';
 import { bookingErrors } from '../bookings/booking.errors';
-import { eventSource, snapshot } from '../bookings/booking.model';
+import { eventSource, partiesOf, snapshot } from '../bookings/booking.model';
 import { inTransaction, placeBooking } from '../bookings/booking.place';
 import { scheduleHoldExpiry, type WaitlistJob } from '../bookings/booking.queues';
 import { assertValidSlot, freeSlots, loadTarget, providerDate, providerDay, validSlots, type BookingTarget } from '../bookings/booking.slots';
@@ -130,7 +130,7 @@ async function offerSlot(ctx: SchedulingContext, target: BookingTarget, start: D
         offerExpiresAt: offerExpiresAt.toISOString(),
       };
       appended.push(
-        makeEvent(events.bookingHeld, snapshot(row, target.service), { source: eventSource, requestId }),
+        makeEvent(events.bookingHeld, snapshot(row, target.service, partiesOf(target)), { source: eventSource, requestId }),
         makeEvent(events.waitlistOffered, offered, { source: eventSource, requestId }),
       );
       made.push({ row, entry });
