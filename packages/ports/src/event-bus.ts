@@ -25,6 +25,15 @@ export interface SubscribeOptions {
   readonly retryDelayMs?: number;
   /** Handlers run at most this many at once per process (default 10). */
   readonly prefetch?: number;
+  /**
+   * Every broadcast subscription gets its own copy of each matching event, whatever its consumer
+   * name (the name is only for logs): for state each replica keeps for itself, such as live
+   * connections to push to. Such a copy exists only while its subscription is open (nothing is kept
+   * for a subscriber that is away, before it subscribes, or while its broker connection is being
+   * repaired) and is delivered at most once: a handler that throws loses that event, which is
+   * logged, not retried nor dead-lettered. Default false.
+   */
+  readonly broadcast?: boolean;
 }
 
 export interface Subscription {
@@ -43,6 +52,8 @@ export interface Subscription {
  *   that subscribe under the same consumer name share that copy (competing consumers).
  * - A handler that throws is retried with backoff up to `maxAttempts`, then the event goes to the
  *   consumer's dead-letter queue (see `deadLetters`) instead of looping.
+ * - A `broadcast` subscription is the exception to the three rules above: its own transient copy,
+ *   at most once (see SubscribeOptions.broadcast).
  */
 export interface EventBus {
   publish(events: readonly EventEnvelope[]): Promise<void>;

@@ -27,9 +27,13 @@ interface Subscriber {
   active: boolean;
 }
 
-/** What RabbitMQ calls a queue: one per consumer name, shared by that name's subscribers. */
+/**
+ * What RabbitMQ calls a queue: one per consumer name, shared by that name's subscribers; or, for a
+ * broadcast subscription, one of its own that lives as long as the subscription (`transient`).
+ */
 interface ConsumerQueue {
   readonly name: string;
+  readonly transient: boolean;
   /** Like queue bindings, patterns stay bound after a subscription closes. */
   readonly bindings: Set<string>;
   readonly ready: Message[];
@@ -47,6 +51,7 @@ export function resolveSubscribeOptions(options: SubscribeOptions): Required<Sub
     maxAttempts: Math.max(1, options.maxAttempts ?? defaultSubscribeOptions.maxAttempts),
     retryDelayMs: options.retryDelayMs ?? defaultSubscribeOptions.retryDelayMs,
     prefetch: Math.max(1, options.prefetch ?? defaultSubscribeOptions.prefetch),
+    broadcast: options.broadcast ?? false,
   };
 }
 
@@ -104,9 +109,17 @@ export function createMemoryEventBus(options: MemoryEventBusOptions = {}): Event
   function queueFor(consumer: string): ConsumerQueue {
     let queue = queues.get(consumer);
     if (!queue) {
-      queue = { name: consumer, bindings: new Set(), ready: [], subscribers: [], deadLetters: [], nextSubscriber: 0, dispatchScheduled: false };
+      queue = { name: consumer, transient: false, bindings: new Set(), ready: [], subscribers: [], deadLetters: [], nextSubscriber: 0, dispatchScheduled: false };
       queues.set(consumer, queue);
     }
+    return queue;
+  }
+
+  let broadcastCount = 0;
+  /** Keyed apart from every consumer name (which cannot hold a NUL), like a server-named queue. */
+  function broadcastQueue(consumer: string): ConsumerQueue {
+    const queue: ConsumerQueue = { name: consumer, transient: true, bindings: new Set(), ready: [], subscribers: [], deadLetters: [], nextSubscriber: 0, dispatchScheduled: false };
+    queues.set(`\u0000broadcast:${++broadcastCount}`, queue);
     return queue;
   }
 
@@ -162,6 +175,10 @@ export function createMemoryEventBus(options: MemoryEventBusOptions = {}): Event
     const { id, type } = JSON.parse(message.body) as EventEnvelope;
     const reason = error instanceof Error ? error.message : String(error);
     if (closing) return; // in-process retries die with the process, as any in-memory state does
+    if (queue.transient) {
+      logger.warn({ consumer: queue.name, eventId: id, type, err: reason }, 'Broadcast handler failed; event dropped');
+      return;
+    }
     if (message.attempt < subscriber.maxAttempts) {
       const delayMs = subscriber.retryDelayMs * 2 ** (message.attempt - 1);
       logger.warn({ consumer: queue.name, eventId: id, type, attempt: message.attempt, delayMs, err: reason }, 'Event handler failed; will retry');
@@ -185,6 +202,11 @@ export function createMemoryEventBus(options: MemoryEventBusOptions = {}): Event
     const index = queue.subscribers.indexOf(subscriber);
     if (index >= 0) queue.subscribers.splice(index, 1);
     queue.nextSubscriber = 0;
+    if (queue.transient) {
+      // Like RabbitMQ's exclusive auto-delete queue: gone with its subscriber, and what it held too.
+      for (const [key, value] of queues) if (value === queue) queues.delete(key);
+      queue.ready.length = 0;
+    }
     await Promise.allSettled([...subscriber.inFlight]);
   }
 
@@ -209,7 +231,7 @@ export function createMemoryEventBus(options: MemoryEventBusOptions = {}): Event
 
     async subscribe(consumer, patterns, handler, subscribeOptions: SubscribeOptions = {}): Promise<Subscription> {
       assertOpen();
-      const queue = queueFor(consumer);
+      const queue = subscribeOptions.broadcast === true ? broadcastQueue(consumer) : queueFor(consumer);
       for (const pattern of patterns) queue.bindings.add(pattern);
       const subscriber: Subscriber = {
         handler,

@@ -46,6 +46,8 @@ interface Consumer {
   readonly maxAttempts: number;
   readonly retryDelayMs: number;
   readonly prefetch: number;
+  /** A server-named exclusive queue of its own, redeclared on each attach (see SubscribeOptions). */
+  readonly broadcast: boolean;
   readonly inFlight: Set<Promise<void>>;
   channel: ConfirmChannel | undefined;
   consumerTag: string | undefined;
@@ -252,12 +254,19 @@ export function createRabbitMqEventBus(options: RabbitMqEventBusOptions): EventB
     });
     try {
       await channel.assertExchange(exchange, 'topic', { durable: true });
-      await channel.assertQueue(queue, { durable: true });
-      await channel.assertQueue(dlq, { durable: true });
-      await channel.assertQueue(retry, { durable: true, arguments: { 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': queue } });
-      for (const pattern of consumer.patterns) await channel.bindQueue(queue, exchange, pattern);
+      let source = queue;
+      if (consumer.broadcast) {
+        // Exclusive and auto-deleted: it dies with this channel's connection or consumer, so a
+        // replica that goes away leaves nothing behind to fill up.
+        source = (await channel.assertQueue('', { exclusive: true, autoDelete: true, durable: false })).queue;
+      } else {
+        await channel.assertQueue(queue, { durable: true });
+        await channel.assertQueue(dlq, { durable: true });
+        await channel.assertQueue(retry, { durable: true, arguments: { 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': queue } });
+      }
+      for (const pattern of consumer.patterns) await channel.bindQueue(source, exchange, pattern);
       await channel.prefetch(consumer.prefetch);
-      const { consumerTag } = await channel.consume(queue, (message) => onDelivery(consumer, channel, message), { noAck: false });
+      const { consumerTag } = await channel.consume(source, (message) => onDelivery(consumer, channel, message), { noAck: false });
       consumer.consumerTag = consumerTag;
     } catch (error) {
       if (consumer.channel === channel) consumer.channel = undefined;
@@ -285,6 +294,11 @@ export function createRabbitMqEventBus(options: RabbitMqEventBusOptions): EventB
   async function handle(consumer: Consumer, channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
     const { retry, dlq } = rabbitMqQueueNames(exchange, consumer.consumer);
     const event = decode(message.content);
+    if (!event && consumer.broadcast) {
+      logger.warn({ consumer: consumer.consumer, messageId: message.properties.messageId as unknown }, 'Message is not a valid event envelope; dropped');
+      ackQuietly(channel, message);
+      return;
+    }
     if (!event) {
       logger.warn({ consumer: consumer.consumer, messageId: message.properties.messageId as unknown }, 'Message is not a valid event envelope; dead-lettered');
       await moveThenAck(channel, message, dlq, forwardProperties(message, { 'x-dead-letter-reason': 'invalid envelope' }));
@@ -296,6 +310,11 @@ export function createRabbitMqEventBus(options: RabbitMqEventBusOptions): EventB
     } catch (error) {
       const reason = (error instanceof Error ? error.message : String(error)).slice(0, 1000);
       const log = { consumer: consumer.consumer, eventId: event.id, type: event.type, attempt, err: reason };
+      if (consumer.broadcast) {
+        logger.warn(log, 'Broadcast handler failed; event dropped');
+        ackQuietly(channel, message);
+        return;
+      }
       if (attempt < consumer.maxAttempts) {
         const delayMs = consumer.retryDelayMs * 2 ** (attempt - 1);
         logger.warn({ ...log, delayMs }, 'Event handler failed; will retry');
@@ -307,6 +326,10 @@ export function createRabbitMqEventBus(options: RabbitMqEventBusOptions): EventB
       }
       return;
     }
+    ackQuietly(channel, message);
+  }
+
+  function ackQuietly(channel: ConfirmChannel, message: ConsumeMessage): void {
     try {
       channel.ack(message);
     } catch {

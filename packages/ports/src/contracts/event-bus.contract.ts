@@ -252,6 +252,70 @@ export function eventBusContract(name: string, make: () => Promise<EventBusContr
       expect(first).toBe(marker.id);
     });
 
+    it('gives every broadcast subscription its own copy, even under one consumer name', async () => {
+      const first = new Seen<string>();
+      const second = new Seen<string>();
+      const durable = new Seen<string>();
+      await bus.subscribe('live', ['note.*'], async (e) => first.add(e.id), { broadcast: true });
+      await replica.subscribe('live', ['note.*'], async (e) => second.add(e.id), { broadcast: true });
+      // A durable consumer of the same patterns keeps its own copy, as ever.
+      await replica.subscribe('archive', ['note.*'], async (e) => durable.add(e.id));
+      const batch = [event('note.created'), event('note.created'), event('other.created')];
+
+      await bus.publish(batch);
+
+      const expected = [batch[0]!.id, batch[1]!.id];
+      expect(await first.atLeast(2)).toEqual(expected);
+      expect(await second.atLeast(2)).toEqual(expected);
+      expect(await durable.atLeast(2)).toEqual(expected);
+      await sleep(QUIET_MS);
+      expect(first.items).toHaveLength(2);
+      expect(second.items).toHaveLength(2);
+    });
+
+    it('keeps nothing for a broadcast subscription before it subscribes or after it closes', async () => {
+      await replica.publish([event('note.created', { early: true })]);
+      const seen = new Seen<string>();
+      const subscription = await bus.subscribe('live', ['note.*'], async (e) => seen.add(e.id), { broadcast: true });
+      const live = event('note.created');
+      await replica.publish([live]);
+      expect(await seen.atLeast(1)).toEqual([live.id]);
+
+      await subscription.close();
+      await replica.publish([event('note.created', { late: true })]);
+      const again = new Seen<string>();
+      await bus.subscribe('live', ['note.*'], async (e) => again.add(e.id), { broadcast: true });
+      const marker = event('note.created', { marker: true });
+      await replica.publish([marker]);
+
+      expect(await again.atLeast(1)).toEqual([marker.id]);
+      await sleep(QUIET_MS);
+      expect(seen.items).toEqual([live.id]);
+      expect(again.items).toEqual([marker.id]);
+    });
+
+    it('drops the event a broadcast handler throws on, without retrying or dead-lettering it', async () => {
+      const calls = new Seen<string>();
+      await bus.subscribe(
+        'live',
+        ['note.*'],
+        async (e) => {
+          calls.add(e.id);
+          if (calls.items.length === 1) throw new Error('this push failed');
+        },
+        { broadcast: true, prefetch: 1, maxAttempts: 5, retryDelayMs: 10 },
+      );
+      const failing = event('note.created');
+      const next = event('note.created');
+
+      await replica.publish([failing, next]);
+
+      expect(await calls.atLeast(2)).toEqual([failing.id, next.id]);
+      await sleep(QUIET_MS);
+      expect(calls.items).toEqual([failing.id, next.id]);
+      expect(await bus.deadLetters('live')).toEqual([]);
+    });
+
     it('answers ping while open', async () => {
       await expect(bus.ping()).resolves.toBeUndefined();
       await expect(replica.ping()).resolves.toBeUndefined();
