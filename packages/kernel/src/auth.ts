@@ -11,6 +11,14 @@ declare module 'fastify' {
     /** Set from a verified bearer token; null when the request carries none. */
     identity: Identity | null;
   }
+  interface FastifyContextConfig {
+    /**
+     * Also accept the access token as `?access_token=` when no Authorization header is sent: only
+     * for routes a browser opens without setting headers (EventSource). The request log records
+     * paths without their query, so the token is never logged.
+     */
+    accessTokenInQuery?: boolean;
+  }
 }
 
 export interface TokenVerifierOptions {
@@ -176,7 +184,11 @@ export function installAuth(app: FastifyInstance, verify: TokenVerifier): void {
   app.decorateRequest('identity', null);
   app.addHook('onRequest', async (request) => {
     const header = request.headers.authorization;
-    if (header === undefined || header === '') return;
+    if (header === undefined || header === '') {
+      const token = request.routeOptions.config.accessTokenInQuery === true ? (request.query as Record<string, unknown> | undefined)?.access_token : undefined;
+      if (typeof token === 'string' && token !== '') request.identity = await verify(token);
+      return;
+    }
     const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header);
     if (!match?.[1]) throw commonErrors.invalidToken('The Authorization header must be "Bearer <token>".');
     request.identity = await verify(match[1]);

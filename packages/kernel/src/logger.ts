@@ -13,11 +13,14 @@ export const redactPaths = [
   '*.token',
   '*.accessToken',
   '*.refreshToken',
+  // The live-stream route accepts one in its query (EventSource sends no headers).
+  '*.access_token',
   '*.authorization',
   'password',
   'token',
   'accessToken',
   'refreshToken',
+  'access_token',
 ];
 
 export interface LoggerConfig {

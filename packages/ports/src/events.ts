@@ -94,6 +94,25 @@ export const events = {
       offerExpiresAt: z.iso.datetime({ offset: true }),
     }),
   ),
+  /**
+   * An in-app notification was stored for `userId`: every notifications replica pushes it to that
+   * user's live streams (it carries the entry, so no replica reads it back).
+   */
+  notificationCreated: defineEvent(
+    'notification.created',
+    1,
+    z.object({
+      notificationId: z.uuid(),
+      /** Its place in the user's inbox (ascending): what a stream resumes after. */
+      seq: z.number().int().positive(),
+      userId: z.uuid(),
+      kind: z.string(),
+      title: z.string(),
+      body: z.string(),
+      data: z.record(z.string(), z.unknown()),
+      createdAt: z.iso.datetime({ offset: true }),
+    }),
+  ),
 } as const;
 
 type Defs = typeof events;

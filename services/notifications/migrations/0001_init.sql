@@ -28,9 +28,11 @@ create table bookings (
 );
 
 -- The in-app inbox: one entry per recipient per event, rendered in the recipient's language and
--- zone when it was stored. (event_id, user_id) makes a redelivered event harmless.
+-- zone when it was stored. (event_id, user_id) makes a redelivered event harmless. `seq` orders
+-- entries (newest first, keyset pages, live-stream resumption) without the ties timestamps have.
 create table notifications (
   id uuid primary key,
+  seq bigint generated always as identity,
   user_id uuid not null,
   kind text not null,
   title text not null,
@@ -41,8 +43,19 @@ create table notifications (
   read_at timestamptz null,
   unique (event_id, user_id)
 );
-create index notifications_user_idx on notifications (user_id, created_at desc, id desc);
-create index notifications_unread_idx on notifications (user_id) where read_at is null;
+create index notifications_user_idx on notifications (user_id, seq desc);
+create index notifications_unread_idx on notifications (user_id, seq desc) where read_at is null;
+
+-- What an event had for a recipient the service had not heard of yet (their user.registered not
+-- consumed yet): kept, not lost, and delivered (rendered, stored, emailed) when that event arrives.
+create table deferred_deliveries (
+  event_id uuid not null,
+  user_id uuid not null,
+  delivery jsonb not null,
+  created_at timestamptz not null default now(),
+  primary key (event_id, user_id)
+);
+create index deferred_deliveries_user_idx on deferred_deliveries (user_id);
 
 -- Per user and kind: 'email' (email and in-app), 'in_app' (in-app only) or 'off'. No row: the
 -- kind's default.

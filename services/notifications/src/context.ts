@@ -1,6 +1,9 @@
 import type { EventOutbox } from '@timeslot/adapters';
 import type { Logger } from '@timeslot/kernel';
 import type { Cache, Database, EventBus, JobQueue } from '@timeslot/ports';
+import type { EmailQueue } from './delivery/email.queue';
+import type { NotificationsStore } from './store';
+import type { NotificationsTables } from './tables';
 
 export interface NotificationsOptions {
   /** Postgres schema (default 'notifications'; tests use a unique one). */
@@ -22,6 +25,12 @@ export interface NotificationsOptions {
   readonly emailConcurrency?: number;
   /** Reminder offsets before the start, in minutes (default 24 h and 1 h). */
   readonly reminderOffsetsMinutes?: readonly number[];
+  /** Live notification streams one user may hold open on one process (default 5). */
+  readonly maxStreamsPerUser?: number;
+  /** Time between heartbeat comments on a live stream (default 15 s). */
+  readonly streamHeartbeatMs?: number;
+  /** Time between sweeps that re-enqueue pending email rows whose job is missing (default 1 minute). */
+  readonly emailSweepIntervalMs?: number;
   /** The clock (tests move it). */
   readonly now?: () => Date;
 }
@@ -38,6 +47,9 @@ export function resolveOptions(options: NotificationsOptions = {}): ResolvedNoti
     emailRatePerMinute: options.emailRatePerMinute ?? 300,
     emailConcurrency: options.emailConcurrency ?? 4,
     reminderOffsetsMinutes: options.reminderOffsetsMinutes ?? [24 * 60, 60],
+    maxStreamsPerUser: options.maxStreamsPerUser ?? 5,
+    streamHeartbeatMs: options.streamHeartbeatMs ?? 15_000,
+    emailSweepIntervalMs: options.emailSweepIntervalMs ?? 60_000,
     now: options.now ?? (() => new Date()),
   };
 }
@@ -51,6 +63,11 @@ export interface NotificationsContext {
   readonly outbox: EventOutbox;
   readonly logger: Logger;
   readonly options: ResolvedNotificationsOptions;
+  readonly tables: NotificationsTables;
+  /** The repositories over `tables`. */
+  readonly store: NotificationsStore;
+  /** Hands committed email rows to `emailQueue`, and sweeps up the ones whose job went missing. */
+  readonly emails: EmailQueue;
 }
 
 /** Queue names, in one place: the admin API and the metrics list them. */

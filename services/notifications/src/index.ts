@@ -1,12 +1,26 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { Gauge, type Registry } from 'prom-client';
 import { createEventOutbox, createOutboxRelay, loadMigrations, migrate, outboxMigrations, registerOutboxLagMetric } from '@timeslot/adapters';
 import type { Logger, ServiceModule } from '@timeslot/kernel';
 import type { Cache, Database, EventBus, JobQueue, JobWorker, Subscription } from '@timeslot/ports';
 import { resolveOptions, type NotificationsContext, type NotificationsOptions } from './context';
+import { createEmailQueue } from './delivery/email.queue';
+import { consumeEvents } from './events/event.consumer';
+import { registerInboxRoutes } from './inbox/inbox.routes';
+import { registerPreferenceRoutes } from './preferences/preference.routes';
+import { createNotificationsStore } from './store';
+import { createStreamHub, type StreamHub } from './stream/stream.hub';
+import { registerStreamRoutes } from './stream/stream.routes';
+import { followNotifications } from './stream/stream.service';
+import { notificationsTables } from './tables';
 
-export type { NotificationsOptions } from './context';
+export type { NotificationsContext, NotificationsOptions } from './context';
 export { emailQueue } from './context';
+export type { EmailData, EmailJob } from './email/email.data';
+export { notificationKinds, defaultChannels, type Channel, type NotificationKind } from './kinds';
+export { notificationsErrorCodes } from './notifications.errors';
+export { consumerName as notificationsConsumerName, handleEvent as handleNotificationEvent } from './events/event.consumer';
 
 /** The paths the gateway routes to notifications; known without building the service. */
 export const notificationsPrefixes = ['/api/v1/notifications'] as const;
@@ -35,18 +49,35 @@ export interface NotificationsDeps {
 export interface NotificationsService extends ServiceModule {
   /** For tests and operators: the context the domain runs on. */
   readonly context: NotificationsContext;
+  /** This process's open live streams. */
+  readonly streams: Pick<StreamHub, 'size' | 'closeAll'>;
 }
 
 const migrationsDir = new URL('../migrations/', import.meta.url);
 
+function registerStreamGauge(registry: Registry, hub: StreamHub): void {
+  if (registry.getSingleMetric('notifications_live_streams') !== undefined) return;
+  new Gauge({
+    name: 'notifications_live_streams',
+    help: 'Live notification streams (Server-Sent Events) open on this process',
+    registers: [registry],
+    collect() {
+      this.set(hub.size());
+    },
+  });
+}
+
 /**
  * The in-app inbox, email delivery and reminders. Consumes user.*, booking.* and waitlist.offered
- * events; never reads another service's tables.
+ * events; never reads another service's tables. The routes plugin does not install
+ * authentication: the composition root calls installAuth once per app before registering it.
  */
 export async function createNotificationsService(deps: NotificationsDeps): Promise<NotificationsService> {
   const options = resolveOptions(deps.options);
   const roles = deps.roles ?? { api: true, worker: true };
   const relay = createOutboxRelay({ database: deps.database, schema: options.schema, bus: deps.bus, logger: deps.logger });
+  const tables = notificationsTables(options.schema);
+  const store = createNotificationsStore(tables);
   const context: NotificationsContext = {
     database: deps.database,
     cache: deps.cache,
@@ -55,7 +86,18 @@ export async function createNotificationsService(deps: NotificationsDeps): Promi
     outbox: createEventOutbox(options.schema, relay),
     logger: deps.logger,
     options,
+    tables,
+    store,
+    emails: createEmailQueue({
+      database: deps.database,
+      jobs: deps.jobs,
+      rows: store.emails,
+      logger: deps.logger,
+      now: options.now,
+      sweepIntervalMs: options.emailSweepIntervalMs,
+    }),
   };
+  const hub = createStreamHub({ maxPerUser: options.maxStreamsPerUser, heartbeatMs: options.streamHeartbeatMs, retryMs: 3_000 });
   const subscriptions: Subscription[] = [];
   const workers: JobWorker[] = [];
 
@@ -63,6 +105,12 @@ export async function createNotificationsService(deps: NotificationsDeps): Promi
     const app = instance.withTypeProvider<ZodTypeProvider>();
     registerOutboxLagMetric(app.metrics.registry, 'notifications', relay);
     if (!roles.api) return;
+    registerStreamGauge(app.metrics.registry, hub);
+    registerInboxRoutes(app, context);
+    registerPreferenceRoutes(app, context);
+    registerStreamRoutes(app, context, hub);
+    // Before the server waits for open requests to end: a live stream never would.
+    app.addHook('preClose', async () => hub.closeAll());
   };
 
   return {
@@ -70,17 +118,26 @@ export async function createNotificationsService(deps: NotificationsDeps): Promi
     prefixes: roles.api ? notificationsPrefixes : [],
     routes,
     context,
+    streams: hub,
     async migrate() {
       await migrate(deps.database, { schema: options.schema, migrations: [...outboxMigrations, ...(await loadMigrations(migrationsDir))] });
     },
     async start() {
       relay.start();
+      if (roles.api) {
+        subscriptions.push(await consumeEvents(context));
+        subscriptions.push(await followNotifications(context, hub, deps.logger));
+      }
+      // Whichever role this process has, it re-arms email jobs lost with their queue.
+      context.emails.start();
     },
     async stop() {
+      hub.closeAll();
       await Promise.all(subscriptions.map((subscription) => subscription.close()));
       subscriptions.length = 0;
       await Promise.all(workers.map((worker) => worker.close()));
       workers.length = 0;
+      await context.emails.stop();
       await relay.stop();
     },
   };
