@@ -71,6 +71,8 @@ export interface HarnessOptions {
   readonly start?: boolean;
   /** Where the logs go (default: nowhere). */
   readonly logLines?: string[];
+  /** The job queue (default: a new in-process one, closed by close()). */
+  readonly jobs?: JobQueue;
 }
 
 export interface Harness {
@@ -110,7 +112,7 @@ export async function createHarness(input: HarnessOptions = {}): Promise<Harness
   const logger = input.logLines === undefined ? createLogger({ level: 'silent' }) : capturingLogger(input.logLines);
   const database = await createPgliteDatabase();
   const bus = createMemoryEventBus({ logger });
-  const jobs = createMemoryJobQueue();
+  const jobs = input.jobs ?? createMemoryJobQueue();
   const service = await createNotificationsService({
     database,
     cache: createMemoryCache(),

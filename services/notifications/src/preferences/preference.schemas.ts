@@ -21,7 +21,11 @@ export const updatePreferencesBody = z
     channels: z
       .object(Object.fromEntries(notificationKinds.map((kind) => [kind, channelSchema.optional()])) as Record<NotificationKind, z.ZodOptional<typeof channelSchema>>)
       .strict()
-      .refine((channels) => Object.values(channels).some((channel) => channel !== undefined), 'name at least one kind'),
+      .refine((channels) => Object.values(channels).some((channel) => channel !== undefined), {
+        message: 'name at least one kind',
+        // An unknown kind is the error to report, not a second one about the same object.
+        when: (payload) => payload.issues.length === 0,
+      }),
   })
   .strict()
   .describe('The kinds to change; the others keep their channel.');
