@@ -1,3 +1,5 @@
+import { Agent, fetch } from 'undici';
+
 /*
  * A Server-Sent Events client over a real socket (fetch), as a browser's EventSource reads a
  * stream: frames split on blank lines, `id:`, `event:`, `data:` and `retry:` fields, comments.
@@ -14,7 +16,7 @@ export interface SseFrame {
 
 export interface SseConnection {
   readonly status: number;
-  readonly headers: Headers;
+  readonly headers: { get(name: string): string | null };
   /** The body of a refused connection (problem+json), else ''. */
   readonly problem: string;
   /** Every frame so far. */
@@ -49,15 +51,18 @@ export async function openSse(url: string, options: { token?: string; lastEventI
   const headers: Record<string, string> = { accept: 'text/event-stream' };
   if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
   if (options.lastEventId !== undefined) headers['last-event-id'] = options.lastEventId;
-  const response = await fetch(url, { headers, signal: controller.signal });
+  // A connection pool of its own, destroyed on close: no idle socket is left for a server's close to wait on.
+  const agent = new Agent({ connections: 1 });
+  const response = await fetch(url, { headers, signal: controller.signal, dispatcher: agent });
   const frames: SseFrame[] = [];
   const waiters: { match: (frame: SseFrame) => boolean; resolve: (frame: SseFrame) => void }[] = [];
   if (!(response.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
     const problem = await response.text();
+    await agent.close();
     return { status: response.status, headers: response.headers, problem, frames, next: () => Promise.reject(new Error(`no stream: ${response.status} ${problem}`)), ended: Promise.resolve(), close: () => undefined };
   }
 
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  const reader = (response.body as ReadableStream<Uint8Array>).pipeThrough(new TextDecoderStream()).getReader();
   const ended = (async () => {
     let buffer = '';
     try {
@@ -80,6 +85,8 @@ export async function openSse(url: string, options: { token?: string; lastEventI
       }
     } catch {
       // Aborted by close(): the stream is over for us.
+    } finally {
+      void agent.destroy().catch(() => undefined);
     }
   })();
 
@@ -105,6 +112,7 @@ export async function openSse(url: string, options: { token?: string; lastEventI
     },
     close() {
       controller.abort();
+      void agent.destroy().catch(() => undefined);
     },
   };
 }
