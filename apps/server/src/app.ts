@@ -18,6 +18,7 @@ import {
   signingKeysFromJwks,
   type IdentityService,
 } from '@timeslot/identity';
+import { createNotificationsService, notificationsPrefixes } from '@timeslot/notifications';
 import { createSchedulingService, schedulingPrefixes } from '@timeslot/scheduling';
 import { parseTrustProxy, type Config, type Mode, type ServiceName } from './config';
 import { createInfrastructure, type Infrastructure } from './infrastructure';
@@ -42,6 +43,9 @@ export interface Timeslot {
 const servicePrefixes: Record<Exclude<ServiceName, 'gateway'>, readonly string[]> = {
   identity: identityPrefixes,
   scheduling: schedulingPrefixes,
+  notifications: notificationsPrefixes,
+  // Email and reminder workers serve no API (only /healthz, /readyz and /metrics).
+  'notifications-worker': [],
 };
 
 export interface BuildOptions {
@@ -120,6 +124,32 @@ export async function buildTimeslot(options: BuildOptions): Promise<Timeslot> {
         jobs: infrastructure.jobs,
         logger: logger.child({ service: 'scheduling' }),
         options: { holdMinutes: config.BOOKING_HOLD_MINUTES, waitlistOfferMinutes: config.WAITLIST_OFFER_MINUTES },
+      }),
+    );
+  }
+
+  // One module for both roles: the API (inbox, event consumer) and the email workers scale apart.
+  const notificationsRoles = { api: local.includes('notifications'), worker: local.includes('notifications-worker') };
+  if (notificationsRoles.api || notificationsRoles.worker) {
+    const database = infrastructure.database;
+    if (database === undefined) throw new Error('notifications needs a database');
+    modules.push(
+      await createNotificationsService({
+        database,
+        cache: infrastructure.cache,
+        bus: infrastructure.bus,
+        jobs: infrastructure.jobs,
+        logger: logger.child({ service: 'notifications' }),
+        roles: notificationsRoles,
+        options: {
+          ...(config.PUBLIC_URL === undefined ? {} : { publicUrl: config.PUBLIC_URL }),
+          emailFrom: config.EMAIL_FROM,
+          ...(config.SMTP_URL === undefined ? {} : { smtpUrl: config.SMTP_URL }),
+          mailDir: config.MAIL_DIR ?? path.resolve(config.DATA_DIR, 'mail'),
+          emailRatePerMinute: config.EMAIL_RATE_PER_MINUTE,
+          emailConcurrency: config.EMAIL_CONCURRENCY,
+          reminderOffsetsMinutes: config.REMINDER_OFFSETS_MINUTES,
+        },
       }),
     );
   }

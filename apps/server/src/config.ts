@@ -2,7 +2,7 @@ import { z } from 'zod';
 // The config module alone, not the kernel's index: the CLI checks its arguments before loading the server.
 import { env } from '@timeslot/kernel/config';
 
-export const serviceNames = ['gateway', 'identity', 'scheduling'] as const;
+export const serviceNames = ['gateway', 'identity', 'scheduling', 'notifications', 'notifications-worker'] as const;
 export type ServiceName = (typeof serviceNames)[number];
 
 /**
@@ -50,6 +50,17 @@ export const configSchema = z
 
     BOOKING_HOLD_MINUTES: env.int(10, 1),
     WAITLIST_OFFER_MINUTES: env.int(15, 1),
+
+    EMAIL_FROM: z.string().min(1).default('Timeslot <no-reply@timeslot.invalid>'),
+    SMTP_URL: env.url(['smtp', 'smtps']).optional(),
+    /** Default: DATA_DIR/mail (see app.ts). */
+    MAIL_DIR: z.string().min(1).optional(),
+    EMAIL_RATE_PER_MINUTE: env.int(300, 1),
+    EMAIL_CONCURRENCY: env.int(4, 1),
+    REMINDER_OFFSETS_MINUTES: env
+      .list(['1440', '60'])
+      .pipe(z.array(z.string().regex(/^[1-9]\d{0,5}$/, 'must be whole minutes, e.g. 1440,60')).max(10, 'at most 10 offsets'))
+      .transform((offsets) => offsets.map(Number)),
 
     SHUTDOWN_GRACE_MS: env.int(25_000, 0),
     SHUTDOWN_DRAIN_MS: env.int(1_000, 0),

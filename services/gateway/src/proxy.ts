@@ -118,6 +118,17 @@ export function upstreamDeadlineMs(remainingMs: number): number {
   return Math.max(1, Math.floor(remainingMs - Math.min(remainingMs / 10, 1000)));
 }
 
+/**
+ * A live stream (Server-Sent Events) is quiet between its heartbeats for longer than an answer may
+ * take: between two of its chunks the proxy waits this long rather than `timeoutMs`.
+ */
+export const eventStreamIdleMs = 60_000;
+
+function wantsEventStream(request: FastifyRequest): boolean {
+  const accept = request.headers.accept;
+  return typeof accept === 'string' && accept.toLowerCase().includes('text/event-stream');
+}
+
 class UpstreamTimeout extends Error {
   constructor(ms: number) {
     super(`no upstream response headers within ${ms} ms`);
@@ -193,6 +204,8 @@ export async function registerProxy(app: App, options: RegisterProxyOptions): Pr
   ]);
 
   const health = createReplicaHealth([...pools.values()], options.health ?? {}, options.logger, registry);
+  /** Live streams being proxied: they never end on their own, so closing the gateway ends them. */
+  const streams = new Set<AbortController>();
 
   async function forward(request: FastifyRequest, reply: FastifyReply, group: UpstreamGroup): Promise<FastifyReply> {
     const headers = filterHeaders(request.headers, requestOnlyDropped);
@@ -221,6 +234,7 @@ export async function registerProxy(app: App, options: RegisterProxyOptions): Pr
     // modulo a smaller number than it wraps at would favour the first ones.
     group.next += 1;
     const idempotent = idempotentMethods.has(request.method);
+    const streaming = wantsEventStream(request);
     let unreachable = 0;
     let attempts = 0;
     let lastError: unknown;
@@ -235,9 +249,18 @@ export async function registerProxy(app: App, options: RegisterProxyOptions): Pr
             headers,
             body,
             signal: controller.signal,
+            ...(streaming ? { bodyTimeout: Math.max(timeoutMs, eventStreamIdleMs) } : {}),
           });
           clearTimeout(timer);
           health.succeeded(upstream);
+          if (streaming) {
+            streams.add(controller);
+            reply.raw.once('close', () => {
+              streams.delete(controller);
+              // The client left: stop reading the replica's stream too.
+              if (!reply.raw.writableFinished) controller.abort(new Error('the client went away'));
+            });
+          }
           return send(request, reply, response);
         } catch (error) {
           lastError = error;
@@ -309,6 +332,12 @@ export async function registerProxy(app: App, options: RegisterProxyOptions): Pr
   }
 
   app.addHook('onReady', async () => health.start());
+  // Before the server waits for requests in flight: a live stream would hold it until the grace
+  // period ends. The browser reconnects, through another gateway.
+  app.addHook('preClose', async () => {
+    for (const stream of streams) stream.abort(new Error('the gateway is shutting down'));
+    streams.clear();
+  });
   app.addHook('onClose', async () => {
     health.stop();
     await Promise.all([...pools.values()].map((upstream) => upstream.pool.close()));

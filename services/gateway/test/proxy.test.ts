@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { Pool, request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -198,6 +199,46 @@ describe('what passes through', () => {
     expect(response.headers['x-request-id']).toBe('stream-1');
     expect(response.headers['ratelimit-limit']).toBe('50');
     expect(response.headers['ratelimit-remaining']).toBe('49');
+  });
+});
+
+describe('live streams (Server-Sent Events)', () => {
+  it('stay open across silences longer than the upstream timeout, and end when the gateway closes', async () => {
+    const upstream = createHttpServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.write('retry: 1000\n\n');
+      // Undici checks body timeouts about once a second: a silence well past that, not just past 100 ms.
+      const timer = setTimeout(() => response.write('data: after a silence\n\n'), 2_500);
+      response.on('close', () => clearTimeout(timer));
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const gateway = await buildGateway(keys, {}, {
+      routes: (app) =>
+        registerProxy(app, { routes: [{ service: 'live', prefix: '/api/v1/live', upstreams: [`http://127.0.0.1:${(upstream.address() as AddressInfo).port}`] }], logger: silentLogger, timeoutMs: 100 }),
+    });
+    try {
+      await gateway.app.listen({ host: '127.0.0.1', port: 0 });
+      const { port } = gateway.app.server.address() as AddressInfo;
+      const response = await request(`http://127.0.0.1:${port}/api/v1/live/stream`, { headers: { accept: 'text/event-stream' } });
+      expect(response.statusCode).toBe(200);
+      let text = '';
+      const reading = (async () => {
+        try {
+          for await (const chunk of response.body) text += (chunk as Buffer).toString('utf8');
+        } catch {
+          // The gateway cut the stream at shutdown.
+        }
+      })();
+      const deadline = Date.now() + 5_000;
+      while (!text.includes('after a silence') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(text).toContain('data: after a silence');
+
+      await gateway.close();
+      await reading;
+    } finally {
+      upstream.closeAllConnections();
+      await new Promise((resolve) => upstream.close(resolve));
+    }
   });
 });
 
