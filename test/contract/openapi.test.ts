@@ -7,13 +7,14 @@ import { createMemoryCache, createMemoryEventBus, createMemoryJobQueue, createMe
 import { createGatewayApp, registerProxy } from '@timeslot/gateway';
 import { createIdentityService, generateSigningKeysJson, signingKeysFromJwks, type IdentityService } from '@timeslot/identity';
 import { createAccountStatusCheck, createLogger, createTokenVerifier, type App } from '@timeslot/kernel';
+import { createNotificationsService, type NotificationsService } from '@timeslot/notifications';
 import type { Database, JobQueue } from '@timeslot/ports';
 import { createSchedulingService, type SchedulingService } from '@timeslot/scheduling';
 import { collectExchanges, scenario, type Exchange } from './scenario';
 
 /*
- * The OpenAPI document against the server it describes: the embedded app (gateway with identity
- * and scheduling mounted, one in-memory PGlite) is driven through a scenario that calls every
+ * The OpenAPI document against the server it describes: the embedded app (gateway with identity,
+ * scheduling and notifications mounted, one in-memory PGlite) is driven through a scenario that calls every
  * operation, successes and refusals alike, and every answer must be declared by its operation:
  * the status, the content type and the body's schema. The document itself must be valid OpenAPI
  * 3.1, and every operation in it must have been called (a new route needs a step in the scenario).
@@ -44,6 +45,7 @@ let database: Database;
 let jobs: JobQueue;
 let identity: IdentityService;
 let scheduling: SchedulingService;
+let notifications: NotificationsService;
 let app: App;
 let current = Date.parse('2030-01-07T08:00:00.000Z');
 let exchanges: Exchange[] = [];
@@ -70,8 +72,11 @@ beforeAll(async () => {
     },
   });
   scheduling = await createSchedulingService({ database, cache, bus, jobs, logger, options: { now: () => new Date(current) } });
+  // One live stream per user, so the scenario can show the 429 of a second one.
+  notifications = await createNotificationsService({ database, cache, bus, jobs, logger, options: { now: () => new Date(current), maxStreamsPerUser: 1 } });
   await identity.migrate();
   await scheduling.migrate();
+  await notifications.migrate();
   app = await createGatewayApp({
     logger,
     rateLimits,
@@ -87,9 +92,11 @@ beforeAll(async () => {
   });
   await app.register(identity.routes);
   await app.register(scheduling.routes);
+  await app.register(notifications.routes);
   await app.ready();
   await identity.start();
   await scheduling.start();
+  await notifications.start();
 
   const inject = (options: InjectOptions): Promise<LightMyRequestResponse> => app.inject(options);
   exchanges = await collectExchanges(inject, {
@@ -106,6 +113,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.close();
+  await notifications?.stop();
   await scheduling?.stop();
   await identity?.stop();
   await jobs?.close();
@@ -164,9 +172,12 @@ describe('the OpenAPI document', () => {
     expect(ids).toEqual(expect.arrayContaining(['listSlots', 'createBooking', 'cancelBooking', 'joinWaitlist', 'getCalendarFeed']));
   });
 
-  it('declares the calendar feed as text/calendar and the waitlist rule as oneOf', () => {
+  it('declares the calendar feed as text/calendar, the live stream as text/event-stream and the waitlist rule as oneOf', () => {
     const feed = document.paths['/api/v1/calendar-feeds/{token}.ics']?.get;
     expect(Object.keys(feed?.responses['200']?.content ?? {})).toEqual(['text/calendar']);
+    const stream = document.paths['/api/v1/notifications/stream']?.get;
+    expect(Object.keys(stream?.responses['200']?.content ?? {})).toEqual(['text/event-stream']);
+    expect(exchanges.find((exchange) => exchange.step === 'open my live notification stream')?.body).toMatch(/^retry: \d+\n/);
     const join = document.paths['/api/v1/waitlist']?.post as unknown as { requestBody: { content: Record<string, { schema: Record<string, unknown> }> } };
     expect(join.requestBody.content['application/json']?.schema.oneOf).toEqual([{ required: ['start'] }, { required: ['date'] }]);
     const replace = document.paths['/api/v1/providers/{id}/availability']?.put as unknown as {

@@ -34,6 +34,11 @@ interface Call {
   readonly headers?: Record<string, string>;
   /** Default: a new address per call, so the gateway's per-address limit never interferes. */
   readonly remoteAddress?: string;
+  /**
+   * An endless response (Server-Sent Events): read until its first complete frame, then leave it;
+   * the server ends it when the app closes.
+   */
+  readonly stream?: boolean;
 }
 
 const password = 'correct horse battery';
@@ -60,17 +65,29 @@ export async function collectExchanges(inject: Inject, deps: ScenarioDeps): Prom
       headers,
       remoteAddress: call.remoteAddress ?? nextAddress(),
       ...(call.payload === undefined ? {} : { payload: call.payload as InjectOptions['payload'] }),
+      ...(call.stream === true ? { payloadAsStream: true } : {}),
     });
+    const body = call.stream === true ? await firstFrame(response) : response.body;
     exchanges.push({
       step: name,
       method: call.method,
       path: call.url.split('?')[0] ?? call.url,
       status: response.statusCode,
       contentType: response.headers['content-type'] as string | undefined,
-      body: response.body,
+      body,
     });
-    if (response.statusCode !== expected) throw new Error(`step "${name}": expected ${expected}, got ${response.statusCode} ${response.body}`);
+    if (response.statusCode !== expected) throw new Error(`step "${name}": expected ${expected}, got ${response.statusCode} ${body}`);
     return response;
+  }
+
+  /** The first frame of an event stream (or the whole body of a refusal, which ends). */
+  async function firstFrame(response: LightMyRequestResponse): Promise<string> {
+    let text = '';
+    for await (const chunk of response.stream()) {
+      text += (chunk as Buffer).toString('utf8');
+      if (text.includes('\n\n') && (response.headers['content-type'] ?? '').toString().startsWith('text/event-stream')) break;
+    }
+    return text;
   }
 
   const json = <T>(response: LightMyRequestResponse): T => response.json<T>();
@@ -249,6 +266,27 @@ export async function collectExchanges(inject: Inject, deps: ScenarioDeps): Prom
   await step('read a revoked calendar feed', 404, { method: 'GET', url: feed.url });
   await step('read a malformed calendar feed token', 400, { method: 'GET', url: '/api/v1/calendar-feeds/short.ics' });
 
+  // Notifications: the inbox the events above filled (through the bus, so waited for), the live
+  // stream, preferences.
+  const inbox = '/api/v1/notifications';
+  await entriesOf(inject, client);
+  const entries = json<{ items: { id: string }[]; nextCursor: string | null }>(await step('list my notifications', 200, { method: 'GET', url: `${inbox}?limit=2`, token: client }));
+  if (entries.nextCursor !== null) await step('list my older notifications', 200, { method: 'GET', url: `${inbox}?limit=2&cursor=${entries.nextCursor}`, token: client });
+  await step('list notifications with a forged cursor', 400, { method: 'GET', url: `${inbox}?cursor=forged`, token: client });
+  await step('count my unread notifications', 200, { method: 'GET', url: `${inbox}/unread-count`, token: client });
+  const entryId = entries.items[0]?.id ?? '';
+  await step('mark a notification read', 200, { method: 'POST', url: `${inbox}/${entryId}/read`, token: client });
+  await step("mark another's notification read", 404, { method: 'POST', url: `${inbox}/${entryId}/read`, token: secondClient.accessToken });
+  await step('mark a notification read by a bad id', 400, { method: 'POST', url: `${inbox}/not-a-uuid/read`, token: client });
+  await step('mark all my notifications read', 200, { method: 'POST', url: `${inbox}/read-all`, token: client });
+  await step('read my notification preferences', 200, { method: 'GET', url: `${inbox}/preferences`, token: client });
+  await step('change my notification preferences', 200, { method: 'PUT', url: `${inbox}/preferences`, token: client, payload: { channels: { booking_reminder: 'in_app' } } });
+  await step('change the preference of an unknown kind', 400, { method: 'PUT', url: `${inbox}/preferences`, token: client, payload: { channels: { birthday: 'email' } } });
+  await step('open my live notification stream', 200, { method: 'GET', url: `${inbox}/stream`, token: client, stream: true });
+  await step('open a second live stream past the limit', 429, { method: 'GET', url: `${inbox}/stream`, token: client, stream: true });
+  await step('open a live stream with a token in the query', 200, { method: 'GET', url: `${inbox}/stream?access_token=${secondClient.accessToken}`, stream: true });
+  await step('open a live stream without a token', 401, { method: 'GET', url: `${inbox}/stream`, stream: true });
+
   // The gateway's per-address limit, on a public route from one address.
   const address = '192.0.2.77';
   let limited: LightMyRequestResponse | undefined;
@@ -259,6 +297,16 @@ export async function collectExchanges(inject: Inject, deps: ScenarioDeps): Prom
   if (limited === undefined) throw new Error('the gateway never limited one address');
   await step('search providers past the address limit', 429, { method: 'GET', url: '/api/v1/providers', remoteAddress: address });
   return exchanges;
+}
+
+/** Until the user's inbox has entries (notifications consumes the events through the bus). */
+async function entriesOf(inject: Inject, token: string): Promise<void> {
+  for (let i = 0; i < 1000; i += 1) {
+    const response = await inject({ method: 'GET', url: '/api/v1/notifications?limit=3', headers: { authorization: `Bearer ${token}` }, remoteAddress: nextAddress() });
+    if (response.statusCode === 200 && response.json<{ items: unknown[] }>().items.length >= 3) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error('the notifications never arrived');
 }
 
 /** Until the job queue has nothing waiting or running (the waitlist offer is made by a job). */
