@@ -1,7 +1,7 @@
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createMemoryCache } from '@timeslot/adapters';
-import { AppError, createAccountStatusCheck, createLogger, createTokenVerifier, type AccountStatusCheck } from '@timeslot/kernel';
+import { AppError, createAccountStatusCheck, createHttpServer, createLogger, createTokenVerifier, installAuth, type AccountStatusCheck } from '@timeslot/kernel';
 import { accountStatusCacheKey, type Cache } from '@timeslot/ports';
 
 const userId = '4f1c1b9e-3a2b-4c5d-8e9f-0a1b2c3d4e5f';
@@ -142,5 +142,31 @@ describe('createAccountStatusCheck', () => {
     fail(undefined);
     clock += 1000;
     expect(await codeOf(check(userId, 1))).toBe('TOKEN_REVOKED');
+  });
+});
+
+describe('installAuth with accessTokenInQuery', () => {
+  it('reads ?access_token= only on routes that opt in, and only without an Authorization header', async () => {
+    const { verify, sign } = await setup();
+    const token = await sign({ role: 'client', jti: 'q1' }, 600);
+    const other = await sign({ role: 'provider', jti: 'q2' }, 600);
+    const app = await createHttpServer({ service: 'auth-test', logger: createLogger({ level: 'silent' }) });
+    installAuth(app, verify);
+    const whoAmI = async (request: { identity: { role: string } | null }) => ({ role: request.identity?.role ?? null });
+    app.get('/stream', { config: { accessTokenInQuery: true } }, whoAmI);
+    app.get('/plain', whoAmI);
+    await app.ready();
+    try {
+      expect((await app.inject({ url: `/stream?access_token=${token}` })).json()).toEqual({ role: 'client' });
+      expect((await app.inject({ url: `/plain?access_token=${token}` })).json()).toEqual({ role: null });
+      // The header wins; the query is not even read.
+      expect((await app.inject({ url: `/stream?access_token=${token}`, headers: { authorization: `Bearer ${other}` } })).json()).toEqual({ role: 'provider' });
+      const forged = await app.inject({ url: '/stream?access_token=forged' });
+      expect(forged.statusCode).toBe(401);
+      expect(forged.json()).toMatchObject({ code: 'INVALID_TOKEN' });
+      expect((await app.inject({ url: '/stream?access_token=' })).json()).toEqual({ role: null });
+    } finally {
+      await app.close();
+    }
   });
 });
