@@ -109,7 +109,9 @@ export async function createNotificationsService(deps: NotificationsDeps): Promi
     registerInboxRoutes(app, context);
     registerPreferenceRoutes(app, context);
     registerStreamRoutes(app, context, hub);
-    // Before the server waits for open requests to end: a live stream never would.
+    // Before the server waits for open requests to end: a live stream never would. Not at the
+    // start of the drain: a browser's EventSource gives up for good on an HTTP error (the drain's
+    // 503), but reconnects after a network error (the listener closed), to another replica.
     app.addHook('preClose', async () => hub.closeAll());
   };
 

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMemoryCache } from '@timeslot/adapters';
+import { createLogger } from '@timeslot/kernel';
 import { events } from '@timeslot/ports';
-import { bookingSnapshot, createHarness, eventOf, type Harness, type TestUser } from './harness';
+import { createNotificationsService } from '../src/index';
+import { bookingSnapshot, createHarness, eventOf, mountService, type Harness, type TestUser } from './harness';
 
 /*
  * The inbox API and preferences over HTTP (inject), on one PGlite: only the owner sees or changes
@@ -198,5 +201,30 @@ describe('preferences', () => {
     expect(await produced(byEmail)).toEqual({ entries: 1, emails: ['booking_confirmed', 'booking_reminder', 'booking_reminder'] });
     expect(await produced(inApp)).toEqual({ entries: 1, emails: [] });
     expect(await produced(off)).toEqual({ entries: 0, emails: [] });
+  });
+});
+
+describe('roles', () => {
+  it('a worker-only process serves no API, only the probes and metrics', async () => {
+    const worker = await createNotificationsService({
+      database: h.database,
+      cache: createMemoryCache(),
+      bus: h.bus,
+      jobs: h.jobs,
+      logger: createLogger({ level: 'silent' }),
+      roles: { api: false, worker: true },
+      options: { schema: 'notifications' },
+    });
+    const app = await mountService(worker, h.issuer, createLogger({ level: 'silent' }), 'notifications-worker');
+    try {
+      const user = await h.user();
+      expect(worker.prefixes).toEqual([]);
+      expect((await app.inject({ method: 'GET', url: '/api/v1/notifications', headers: { authorization: `Bearer ${user.token}` } })).statusCode).toBe(404);
+      expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+      expect((await app.inject({ method: 'GET', url: '/metrics' })).body).toContain('outbox_oldest_unsent_age_seconds');
+      expect(h.service.prefixes).toEqual(['/api/v1/notifications']);
+    } finally {
+      await app.close();
+    }
   });
 });
