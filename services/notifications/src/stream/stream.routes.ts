@@ -47,8 +47,10 @@ export function registerStreamRoutes(app: App, ctx: NotificationsContext, hub: S
     },
     async (request, reply) => {
       const stream = await openStream(ctx, hub, requireIdentity(request), request.headers['last-event-id']);
-      // The response's close is the client going away (or our own end): either way, done.
+      // The response's close is the client going away (or our own end): either way, done. A
+      // client that left while the inbox was read is gone already, and must not hold a slot.
       reply.raw.once('close', () => stream.close());
+      if (reply.raw.destroyed) stream.close();
       return reply
         .header('content-type', 'text/event-stream; charset=utf-8')
         .header('cache-control', 'no-cache, no-transform')
