@@ -100,8 +100,8 @@ export interface JobQueue {
    * to a new time). False when the queue does not hold the id, when the job is running now (an
    * active job cannot be taken back; its handler decides), or when it has completed (its id keeps
    * deduplicating). A job that starts while `remove` runs is either removed first or reported
-   * `false`. (BullMQ: a job that starts and also completes within that one round trip to Redis is
-   * reported `true` and its completed record removed.)
+   * `false`. (BullMQ: a job that starts and also completes in the moment between `remove`'s state
+   * check and the removal itself is reported `true`, and its completed record removed.)
    */
   remove(queue: string, jobId: string): Promise<boolean>;
   /**
