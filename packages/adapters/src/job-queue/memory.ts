@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EnqueueOptions, FailedJob, Job, JobQueue, JobWorker, QueueCounts, WorkerOptions } from '@timeslot/ports';
+import { isPermanentJobError, type EnqueueOptions, type FailedJob, type Job, type JobQueue, type JobWorker, type QueueCounts, type WorkerOptions } from '@timeslot/ports';
 
 /** BullMQ keeps this many completed jobs (removeOnComplete); their ids keep deduplicating. */
 export const COMPLETED_KEPT = 1000;
@@ -198,7 +198,7 @@ export function createMemoryJobQueue(): JobQueue {
 
   function failed(state: QueueState, job: StoredJob, error: unknown): void {
     job.attemptsMade++;
-    if (job.attemptsMade < job.attempts && !closing) {
+    if (job.attemptsMade < job.attempts && !closing && !isPermanentJobError(error)) {
       delay(state, job, job.backoffMs * 2 ** (job.attemptsMade - 1));
       return;
     }
