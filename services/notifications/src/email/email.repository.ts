@@ -84,7 +84,7 @@ export function createEmailRepository(database: Database, schema: string) {
             where e.id = $1 and e.status = 'pending' and e.send_after <= $2
               and (e.claimed_until is null or e.claimed_until <= $2)
               and (e.booking_id is null
-                   or e.send_after <= $2::timestamptz - $4::double precision * interval '1 millisecond'
+                   or greatest(e.send_after, e.created_at) <= $2::timestamptz - $4::double precision * interval '1 millisecond'
                    or not ${earlierPending})
             returning e.*)
          select c.id, c.user_id, c.kind, c.booking_id, c.occurred_at, c.send_after, c.created_at, c.data, c.attempts,
