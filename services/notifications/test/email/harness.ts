@@ -29,6 +29,8 @@ export interface TestSmtp {
   readonly attempts: string[];
   /** Decides each message (default: accept all). */
   judge: (to: readonly string[], attempt: number) => Verdict;
+  /** How long the server takes to answer each message's DATA (default 0): keeps messages in flight. */
+  latencyMs: number;
   /** Resolves once `count` messages have been accepted (rejects after `timeoutMs`). */
   waitFor(count: number, timeoutMs?: number): Promise<Received[]>;
   close(): Promise<void>;
@@ -39,11 +41,13 @@ export async function startSmtp(): Promise<TestSmtp> {
   const received: Received[] = [];
   const attempts: string[] = [];
   let waiters: { count: number; resolve: () => void }[] = [];
+  let parsing: Promise<void> = Promise.resolve();
   const state: TestSmtp = {
     url: '',
     received,
     attempts,
     judge: () => undefined,
+    latencyMs: 0,
     async waitFor(count, timeoutMs = 20_000) {
       if (received.length >= count) return received;
       let timer: NodeJS.Timeout | undefined;
@@ -65,7 +69,9 @@ export async function startSmtp(): Promise<TestSmtp> {
     onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback: (error?: Error | null) => void) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
+      stream.on('end', () => void answer());
+      const answer = async (): Promise<void> => {
+        if (state.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, state.latencyMs));
         const to = session.envelope.rcptTo.map((address) => address.address);
         attempts.push(to.join(','));
         const verdict = state.judge(to, attempts.length);
@@ -76,7 +82,9 @@ export async function startSmtp(): Promise<TestSmtp> {
         const raw = Buffer.concat(chunks);
         const receivedAt = Date.now();
         const from = session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address;
-        void simpleParser(raw).then((mail) => {
+        // One parse after another, so `received` keeps the order the server accepted them in.
+        parsing = parsing.then(async () => {
+          const mail = await simpleParser(raw);
           received.push({ from, to, raw, mail, receivedAt });
           waiters = waiters.filter((waiter) => {
             if (received.length < waiter.count) return true;
@@ -85,7 +93,7 @@ export async function startSmtp(): Promise<TestSmtp> {
           });
         });
         callback();
-      });
+      };
     },
   });
   await new Promise<void>((resolve, reject) => {
