@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
@@ -60,11 +60,15 @@ export function messageIdFor(emailId: string, from: string): string {
 }
 
 /** What an .eml file's name looks like: `/dev/mail` serves no other name. */
-export const emlFileName = /^\d{8}T\d{9}Z-[A-Za-z0-9._-]{1,200}\.eml$/;
+export const emlFileName = /^\d{8}T\d{9}Z-[0-9a-f]{16}\.eml$/;
 
+/**
+ * When it was written (so names sort newest last) and a digest of the row id: short enough for a
+ * URL path segment, and a message written twice (a resend) gets a second file, not a half-overwritten one.
+ */
 function emlName(id: string, at: Date): string {
   const stamp = at.toISOString().replace(/[-:.]/g, '');
-  return `${stamp}-${id.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 200)}.eml`;
+  return `${stamp}-${createHash('sha256').update(id).digest('hex').slice(0, 16)}.eml`;
 }
 
 /**
