@@ -12,7 +12,7 @@ import { eventually } from '@timeslot/ports/contracts/wait';
 import type { NotificationsContext } from '../../src/context';
 import { registerDevMailRoutes } from '../../src/email/dev-mail.routes';
 import { emlFileName } from '../../src/email/mailer';
-import { enqueueEmail, startEmailWorkers } from '../../src/email/email.worker';
+import { enqueueEmail, startEmailWorkers, sweepPendingEmails } from '../../src/email/email.worker';
 import { createNotificationsService } from '../../src/index';
 import { bookingSnapshot, rows } from './harness';
 
@@ -133,6 +133,15 @@ describe('embedded mode without SMTP: .eml files and /dev/mail', () => {
     const missing = await app.inject({ method: 'GET', url: '/dev/mail/20300101T000000000Z-0123456789abcdef.eml' });
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('sends a pending row whose job was lost (the in-process queue forgets its jobs on a restart) once the sweep runs', async () => {
+    const userId = randomUUID();
+    await data.recipient({ userId, email: 'swept@example.com', name: 'Swept', timeZone: 'UTC', locale: 'en' });
+    const id = await data.email({ userId, kind: 'welcome', data: { audience: 'user' } });
+    expect(await sweepPendingEmails(context)).toBe(1);
+    expect(await eventually(() => data.status(id), (row) => row.status !== 'pending')).toMatchObject({ status: 'sent' });
+    expect(await sweepPendingEmails(context)).toBe(0);
   });
 
   it('keeps the pages out of the OpenAPI document', async () => {

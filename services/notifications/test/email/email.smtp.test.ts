@@ -170,6 +170,15 @@ describe('email delivery over SMTP (BullMQ workers, a real SMTP server)', () => 
     expect(arrived.map((message) => message.mail.subject)).toEqual(['Reminder: Consultation with Dr. Ada Lovelace in 1 hour']);
   });
 
+  it('skips an email whose recipient is unknown or disabled', async () => {
+    const disabled = await env.rows.recipient(person({ disabled: true }));
+    const unknownId = await send({ userId: randomUUID(), kind: 'welcome', data: { audience: 'user' } });
+    const disabledId = await send({ userId: disabled.userId, kind: 'welcome', data: { audience: 'user' } });
+    expect(await finalStatus(unknownId)).toMatchObject({ status: 'skipped', last_error: 'recipient_unknown' });
+    expect(await finalStatus(disabledId)).toMatchObject({ status: 'skipped', last_error: 'recipient_disabled' });
+    expect(to(disabled.email)).toEqual([]);
+  });
+
   it('retries after a transient refusal (421) and then sends once', async () => {
     const client = person();
     const { booking } = await confirmedBooking(client);
@@ -238,5 +247,32 @@ describe('email delivery over SMTP (BullMQ workers, a real SMTP server)', () => 
       return Number(new ICAL.Component(ICAL.parse(part.content.toString('utf8'))).getFirstSubcomponent('vevent')!.getFirstPropertyValue('sequence'));
     });
     expect(sequences[1]).toBeGreaterThan(sequences[0]!);
+  });
+});
+
+describe('closing an email worker', () => {
+  it('lets the message in hand finish: it is accepted and its row marked sent before close resolves', async () => {
+    const own = await setup(bullmq(redis.next()), { smtpUrl: smtp.url });
+    try {
+      const [worker] = await startEmailWorkers(own.context, undefined, { sweepIntervalMs: 0 });
+      const user = await own.rows.recipient(person());
+      const id = await own.rows.email({ userId: user.userId, kind: 'welcome', data: { audience: 'user' } });
+      smtp.latencyMs = 500;
+      const attemptsBefore = smtp.attempts.length;
+      await enqueueEmail(own.jobs, { id, kind: 'welcome', sendAfter: new Date() }, new Date());
+      // Close while the server is still thinking about the message.
+      await eventually(
+        () => own.database.query(`select 1 from "${own.schema}".emails where id = $1 and claimed_until is not null`, [id]),
+        (found) => found.length === 1,
+      );
+      await worker!.close();
+      expect(await own.rows.status(id)).toMatchObject({ status: 'sent' });
+      expect(smtp.attempts.length).toBe(attemptsBefore + 1);
+      expect(to(user.email)).toHaveLength(1);
+    } finally {
+      smtp.latencyMs = 0;
+      await own.jobs.close();
+      await own.close();
+    }
   });
 });
