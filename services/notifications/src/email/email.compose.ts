@@ -1,5 +1,5 @@
 import type { NotificationsContext } from '../context';
-import type { ClaimedEmail, EmailRepository } from './email.repository';
+import type { ClaimedEmail, Party } from './email.repository';
 import { buildInvitation, type CalendarParty } from './ics';
 import type { OutgoingMail } from './mailer';
 import { renderEmail, type EmailRecipient } from './templates/index';
@@ -24,12 +24,20 @@ function addressOf(from: string): string {
   return /<([^>]+)>/.exec(from)?.[1] ?? from.trim();
 }
 
+/** Whose names and addresses the row's invitation needs (none when it carries no invitation). */
+export function invitationParties(email: ClaimedEmail): string[] {
+  const booking = email.data.booking;
+  if (invitationMethods[email.kind] === undefined || booking === undefined) return [];
+  return [booking.clientId, ...(booking.providerUserId === undefined ? [] : [booking.providerUserId])];
+}
+
 /**
  * The message for a claimed row: rendered for its recipient, with an invitation (.ics) for the
  * kinds that change a calendar. The invitation names the provider as organizer and the client as
- * attendee, read from `recipients` now (a provider not known here is named with the From address).
+ * attendee, as `recipients` knows them now (`parties`; a provider not known here is named with the
+ * From address). Pure: what fails here fails every time.
  */
-export async function composeEmail(ctx: NotificationsContext, repository: EmailRepository, email: ClaimedEmail, recipient: EmailRecipient): Promise<OutgoingMail> {
+export function composeEmail(ctx: NotificationsContext, email: ClaimedEmail, recipient: EmailRecipient, parties: readonly Party[]): OutgoingMail {
   const { data } = email;
   if (data.kind !== email.kind) throw new Error(`row kind ${email.kind} but data kind ${data.kind}`);
   if (email.kind.startsWith('booking_') && data.booking === undefined) throw new Error(`${email.kind} without its booking`);
@@ -45,7 +53,6 @@ export async function composeEmail(ctx: NotificationsContext, repository: EmailR
   const booking = data.booking;
   if (method === undefined || booking === undefined) return mail;
 
-  const parties = await repository.parties([booking.clientId, ...(booking.providerUserId === undefined ? [] : [booking.providerUserId])]);
   const find = (userId: string | undefined): CalendarParty | undefined => parties.find((party) => party.userId === userId);
   const attendee = find(booking.clientId);
   if (attendee === undefined) return mail;

@@ -1,11 +1,11 @@
 import type { Registry } from 'prom-client';
-import { PermanentJobError, type Job, type JobQueue, type JobWorker } from '@timeslot/ports';
+import { PermanentJobError, isPermanentJobError, type Job, type JobQueue, type JobWorker } from '@timeslot/ports';
 import { emailQueue, type NotificationsContext } from '../context';
 import type { NotificationKind } from '../kinds';
 import type { EmailJob } from './email.data';
 import { emailMetrics, registerEmailMetrics } from './email.metrics';
 import { createEmailRepository, type ClaimedEmail, type EmailRepository } from './email.repository';
-import { composeEmail } from './email.compose';
+import { composeEmail, invitationParties } from './email.compose';
 import { createMailer, isPermanentMailError, type Mailer } from './mailer';
 
 /**
@@ -110,6 +110,20 @@ async function handleEmailJob(deps: Deps, job: Job<EmailJob>): Promise<void> {
     }
   }
 
+  try {
+    await deliver(deps, job, email);
+  } catch (error) {
+    // Anything unexpected (the database away mid-way): free the row for the retry at once rather
+    // than leave it leased. A refusal for good has already ended the row.
+    if (!isPermanentJobError(error)) await repository.release(email.id, errorText(error)).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** A claimed row: still wanted? Then render, send, and record. */
+async function deliver(deps: Deps, job: Job<EmailJob>, email: ClaimedEmail): Promise<void> {
+  const { ctx, repository } = deps;
+  const metrics = emailMetrics(ctx);
   const skip = async (reason: string): Promise<void> => {
     if (await repository.finish(email.id, 'skipped', reason)) metrics.skipped(email.kind, reason);
   };
@@ -118,11 +132,11 @@ async function handleEmailJob(deps: Deps, job: Job<EmailJob>): Promise<void> {
   const stale = staleReminder(email);
   if (stale !== undefined) return skip(stale);
 
+  const parties = await repository.parties(invitationParties(email));
   let composed;
   try {
-    composed = await composeEmail(ctx, repository, email, email.recipient);
+    composed = composeEmail(ctx, email, email.recipient, parties);
   } catch (error) {
-    // Rendering is pure: what fails now fails every time.
     if (await repository.finish(email.id, 'failed', `render: ${errorText(error)}`)) metrics.failed(email.kind, 'render');
     throw new PermanentJobError(`email ${email.id} could not be rendered: ${errorText(error)}`);
   }
@@ -140,7 +154,6 @@ async function handleEmailJob(deps: Deps, job: Job<EmailJob>): Promise<void> {
       if (await repository.finish(email.id, 'failed', message)) metrics.failed(email.kind, 'retries_exhausted');
       throw new PermanentJobError(`email ${email.id} not sent after ${email.attempts} attempts: ${message}`);
     }
-    await repository.release(email.id, message);
     throw error;
   }
   const sentAt = ctx.options.now();
