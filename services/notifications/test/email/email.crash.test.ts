@@ -41,7 +41,7 @@ describe('an email worker killed with emails in flight', () => {
     const now = new Date();
     for (const id of ids) await enqueueEmail(env.jobs, { id, kind: 'welcome', sendAfter: now }, now);
     // Each message takes the server a while: the child always has four in the middle of sending.
-    smtp.latencyMs = 150;
+    smtp.latencyMs = 300;
 
     const child = spawn(process.execPath, ['--import', 'tsx', fixture, testServers.postgres, env.schema, testServers.redis, prefix, smtp.url], {
       cwd: repoRoot,
@@ -56,7 +56,14 @@ describe('an email worker killed with emails in flight', () => {
       });
       void exited.then(() => reject(new Error(`the worker child exited early: ${stderr}`)));
     });
-    await smtp.waitFor(10, 30_000);
+    // Killed while the server holds the tenth message, whole, and has not answered yet: the worst
+    // moment, when the server may keep a message whose sender will never hear it was accepted.
+    const tenth = new Promise<void>((resolve) => {
+      smtp.onData = (count) => {
+        if (count === 10) resolve();
+      };
+    });
+    await tenth;
     child.kill('SIGKILL');
     await exited;
     const sentBeforeKill = (await env.rows.statuses()).sent ?? 0;

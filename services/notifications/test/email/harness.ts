@@ -31,6 +31,8 @@ export interface TestSmtp {
   judge: (to: readonly string[], attempt: number) => Verdict;
   /** How long the server takes to answer each message's DATA (default 0): keeps messages in flight. */
   latencyMs: number;
+  /** Called as each message's data has arrived whole, before the server answers it (with the count so far). */
+  onData: (count: number) => void;
   /** Resolves once `count` messages have been accepted (rejects after `timeoutMs`). */
   waitFor(count: number, timeoutMs?: number): Promise<Received[]>;
   close(): Promise<void>;
@@ -42,12 +44,14 @@ export async function startSmtp(): Promise<TestSmtp> {
   const attempts: string[] = [];
   let waiters: { count: number; resolve: () => void }[] = [];
   let parsing: Promise<void> = Promise.resolve();
+  let dataCount = 0;
   const state: TestSmtp = {
     url: '',
     received,
     attempts,
     judge: () => undefined,
     latencyMs: 0,
+    onData: () => undefined,
     async waitFor(count, timeoutMs = 20_000) {
       if (received.length >= count) return received;
       let timer: NodeJS.Timeout | undefined;
@@ -69,7 +73,11 @@ export async function startSmtp(): Promise<TestSmtp> {
     onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback: (error?: Error | null) => void) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => void answer());
+      stream.on('end', () => {
+        dataCount++;
+        state.onData(dataCount);
+        void answer();
+      });
       const answer = async (): Promise<void> => {
         if (state.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, state.latencyMs));
         const to = session.envelope.rcptTo.map((address) => address.address);
