@@ -114,3 +114,17 @@ export interface JobQueue {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * Thrown by a handler when trying again cannot help (say, a mail server refusing an address for
+ * good): the job goes to the failed set at once, without its remaining attempts. Its name is the
+ * one BullMQ recognises for this (UnrecoverableError), and the in-process adapter checks the same.
+ */
+export class PermanentJobError extends Error {
+  override readonly name = 'UnrecoverableError';
+}
+
+/** Whether a handler's error asks for no further attempts (see PermanentJobError). */
+export function isPermanentJobError(error: unknown): boolean {
+  return error instanceof Error && error.name === 'UnrecoverableError';
+}

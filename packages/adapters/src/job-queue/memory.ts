@@ -1,5 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { EnqueueOptions, FailedJob, FailedJobsOptions, Job, JobQueue, JobSettled, JobWorker, QueueCounts, WorkerOptions } from '@timeslot/ports';
+import {
+  isPermanentJobError,
+  type EnqueueOptions,
+  type FailedJob,
+  type FailedJobsOptions,
+  type Job,
+  type JobQueue,
+  type JobSettled,
+  type JobWorker,
+  type QueueCounts,
+  type WorkerOptions,
+} from '@timeslot/ports';
 
 /** BullMQ keeps this many completed jobs (removeOnComplete); their ids keep deduplicating. */
 export const COMPLETED_KEPT = 1000;
@@ -202,7 +213,7 @@ export function createMemoryJobQueue(): JobQueue {
         completed(state, job);
       } catch (error) {
         job.attemptsMade++;
-        const retrying = job.attemptsMade < job.attempts && !closing;
+        const retrying = job.attemptsMade < job.attempts && !closing && !isPermanentJobError(error);
         settled(retrying ? 'retry' : 'failed');
         state.active.delete(job.id);
         if (retrying) delay(state, job, job.backoffMs * 2 ** (job.attemptsMade - 1));

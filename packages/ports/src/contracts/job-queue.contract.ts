@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Job, JobQueue, JobSettled } from '../job-queue';
+import { PermanentJobError, type Job, type JobQueue, type JobSettled } from '../job-queue';
 import { Seen, deferred, sleep, eventually } from './wait';
 
 export interface JobQueueContractHandles {
@@ -113,6 +113,22 @@ export function jobQueueContract(name: string, make: () => Promise<JobQueueContr
       await sleep(QUIET_MS);
       expect(attempts.items).toEqual([1, 2]);
       expect((await jobs.counts('doomed')).failed).toBe(1);
+    });
+
+    it('fails a job at once, without its remaining attempts, when its handler throws a PermanentJobError', async () => {
+      const attempts = new Seen<number>();
+      await jobs.process('refused', async (job) => {
+        attempts.add(job.attempt);
+        throw new PermanentJobError('550 mailbox unavailable');
+      });
+
+      await jobs.enqueue('refused', 'send', { to: 'nobody' }, { attempts: 5, backoffMs: 10, jobId: 'send-1' });
+
+      const failed = await eventually(() => replica.failed('refused'), (list) => list.length > 0);
+      expect(failed).toHaveLength(1);
+      expect(failed[0]).toMatchObject({ id: 'send-1', attempt: 1, error: '550 mailbox unavailable' });
+      await sleep(QUIET_MS);
+      expect(attempts.items).toEqual([1]);
     });
 
     it('ignores a second enqueue with the id of a job it still knows, even once completed', async () => {
