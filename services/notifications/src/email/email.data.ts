@@ -23,8 +23,11 @@ export interface EmailData {
   readonly previous?: { readonly startsAt: string; readonly endsAt: string };
   /** booking_cancelled: why, and by which side. */
   readonly cancellation?: { readonly reason: string | null; readonly by: 'client' | 'provider' | 'admin' };
-  /** waitlist_offer: claim before this instant. */
-  readonly offer?: { readonly offerExpiresAt: string };
+  /**
+   * waitlist_offer: claim before this instant. The offered start and the service's name, when the
+   * event or the bookings projection gives them (templates fall back to `booking`).
+   */
+  readonly offer?: { readonly offerExpiresAt: string; readonly startsAt?: string; readonly serviceName?: string };
   /** booking_reminder: how long before the start it goes out. */
   readonly reminder?: { readonly offsetMinutes: number };
   /** payment_receipt (the payments work fills it). */
@@ -34,4 +37,9 @@ export interface EmailData {
 /** The job each email's row gets; its job id is the row's id. */
 export interface EmailJob {
   readonly emailId: string;
+  /**
+   * 0 (or absent) for the row's own job. A job that must wait (not due, or an earlier email of its
+   * booking still pending) leaves a successor, id `<emailId>.<generation>`, instead of retrying.
+   */
+  readonly generation?: number;
 }

@@ -1,8 +1,8 @@
 /**
- * A small iCalendar (RFC 5545) writer: just what a read-only feed of events needs. Lines end in
- * CRLF and are folded at 75 octets (not characters: a multi-byte UTF-8 character is never split);
- * TEXT values escape backslashes, semicolons, commas and newlines.
+ * A small iCalendar (RFC 5545) writer: just what a read-only feed of events needs. Line folding and
+ * escaping live in @timeslot/kernel/icalendar, shared with the invitations notifications sends.
  */
+import { contentLine, escapeText, formatUtc, joinLines } from '@timeslot/kernel/icalendar';
 
 export interface IcsEvent {
   readonly uid: string;
@@ -26,46 +26,8 @@ export interface IcsCalendar {
   readonly events: readonly IcsEvent[];
 }
 
-const MAX_OCTETS = 75;
-
-/** TEXT escaping (RFC 5545 3.3.11). CR, CRLF and LF all become the two characters "\n". */
-export function escapeText(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r\n|\r|\n/g, '\\n');
-}
-
-/** UTC DATE-TIME form, e.g. 20300310T090000Z. */
-export function formatUtc(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-}
-
-/**
- * Fold one content line (RFC 5545 3.1): at most 75 octets per physical line, continuation lines
- * start with a space (which counts toward their 75).
- */
-export function foldLine(line: string): string {
-  const encoder = new TextEncoder();
-  const parts: string[] = [];
-  let current = '';
-  let octets = 0;
-  let limit = MAX_OCTETS;
-  for (const char of line) {
-    const size = encoder.encode(char).length;
-    if (octets + size > limit) {
-      parts.push(current);
-      current = '';
-      octets = 0;
-      // Every line after the first begins with the folding space.
-      limit = MAX_OCTETS - 1;
-    }
-    current += char;
-    octets += size;
-  }
-  parts.push(current);
-  return parts.join('\r\n ');
-}
-
 function property(name: string, value: string): string {
-  return foldLine(`${name}:${value}`);
+  return contentLine(name, value);
 }
 
 function eventLines(event: IcsEvent): string[] {
@@ -91,5 +53,5 @@ export function serializeCalendar(calendar: IcsCalendar): string {
   if (calendar.name !== undefined) lines.push(property('X-WR-CALNAME', escapeText(calendar.name)));
   for (const event of calendar.events) lines.push(...eventLines(event));
   lines.push('END:VCALENDAR');
-  return `${lines.join('\r\n')}\r\n`;
+  return joinLines(lines);
 }
