@@ -73,7 +73,16 @@ beforeAll(async () => {
   });
   scheduling = await createSchedulingService({ database, cache, bus, jobs, logger, options: { now: () => new Date(current) } });
   // One live stream per user, so the scenario can show the 429 of a second one.
-  notifications = await createNotificationsService({ database, cache, bus, jobs, logger, options: { now: () => new Date(current), maxStreamsPerUser: 1 } });
+  // The API role: the contract is HTTP's (the email workers have tests of their own).
+  notifications = await createNotificationsService({
+    database,
+    cache,
+    bus,
+    jobs,
+    logger,
+    roles: { api: true, worker: false },
+    options: { now: () => new Date(current), maxStreamsPerUser: 1 },
+  });
   await identity.migrate();
   await scheduling.migrate();
   await notifications.migrate();

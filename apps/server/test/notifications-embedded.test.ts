@@ -1,8 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { simpleParser } from 'mailparser';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@timeslot/kernel';
+import { eventually } from '@timeslot/ports/contracts/wait';
 import { freePort } from '@timeslot/testing';
 import { buildTimeslot, type Timeslot } from '../src/app';
 import { configSchema, serviceNames } from '../src/config';
@@ -104,5 +106,20 @@ describe('notifications in the embedded app', () => {
     expect(inbox.body.items[0]).toMatchObject({ id: live.id, body: live.body });
     const forProvider = await call<{ items: { kind: string; title: string }[] }>('GET', '/api/v1/notifications', { token: provider });
     expect(forProvider.body.items[0]).toMatchObject({ kind: 'booking_confirmed', title: 'New booking: Sprechstunde with Bob' });
+
+    // The email rows went through the in-process queue to the worker, which writes .eml files
+    // without SMTP_URL: the client's confirmation is there, in German, on Berlin's clock.
+    const mailDir = path.join(dataDir, 'mail');
+    const confirmation = await eventually(
+      async () => {
+        const files = await readdir(mailDir).catch(() => [] as string[]);
+        const mails = await Promise.all(files.filter((file) => file.endsWith('.eml')).map(async (file) => simpleParser(await readFile(path.join(mailDir, file)))));
+        return mails.find((mail) => mail.subject?.startsWith('Bestätigt: Sprechstunde') === true);
+      },
+      (mail) => mail !== undefined,
+      15_000,
+    );
+    expect(confirmation?.to).toMatchObject({ text: expect.stringContaining('bob@example.com') });
+    expect(confirmation?.text).toContain(wallClock);
   });
 });

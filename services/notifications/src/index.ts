@@ -5,9 +5,12 @@ import { createEventOutbox, createOutboxRelay, loadMigrations, migrate, outboxMi
 import type { Logger, ServiceModule } from '@timeslot/kernel';
 import type { Cache, Database, EventBus, JobQueue, JobWorker, Subscription } from '@timeslot/ports';
 import { resolveOptions, type NotificationsContext, type NotificationsOptions } from './context';
+import { queueAdminErrorCodes } from './admin/queue-admin.errors';
 import { createEmailQueue } from './delivery/email.queue';
+import { startEmailWorkers } from './email/email.worker';
 import { consumeEvents } from './events/event.consumer';
 import { registerInboxRoutes } from './inbox/inbox.routes';
+import { inboxErrorCodes } from './notifications.errors';
 import { registerPreferenceRoutes } from './preferences/preference.routes';
 import { createNotificationsStore } from './store';
 import { createStreamHub, type StreamHub } from './stream/stream.hub';
@@ -19,7 +22,9 @@ export type { NotificationsContext, NotificationsOptions } from './context';
 export { emailQueue } from './context';
 export type { EmailData, EmailJob } from './email/email.data';
 export { notificationKinds, defaultChannels, type Channel, type NotificationKind } from './kinds';
-export { notificationsErrorCodes } from './notifications.errors';
+
+/** Every code the notifications service returns besides the common ones; docs/errors.md lists them. */
+export const notificationsErrorCodes = { ...inboxErrorCodes, ...queueAdminErrorCodes } as const;
 export { consumerName as notificationsConsumerName, handleEvent as handleNotificationEvent } from './events/event.consumer';
 
 /** The paths the gateway routes to notifications; known without building the service. */
@@ -100,9 +105,12 @@ export async function createNotificationsService(deps: NotificationsDeps): Promi
   const hub = createStreamHub({ maxPerUser: options.maxStreamsPerUser, heartbeatMs: options.streamHeartbeatMs, retryMs: 3_000 });
   const subscriptions: Subscription[] = [];
   const workers: JobWorker[] = [];
+  // The app's registry, once the routes are mounted: the email workers' metrics go there.
+  let registry: Registry | undefined;
 
   const routes: FastifyPluginAsync = async (instance) => {
     const app = instance.withTypeProvider<ZodTypeProvider>();
+    registry = app.metrics.registry;
     registerOutboxLagMetric(app.metrics.registry, 'notifications', relay);
     if (!roles.api) return;
     registerStreamGauge(app.metrics.registry, hub);
@@ -130,8 +138,10 @@ export async function createNotificationsService(deps: NotificationsDeps): Promi
         subscriptions.push(await consumeEvents(context));
         subscriptions.push(await followNotifications(context, hub, deps.logger));
       }
-      // Whichever role this process has, it re-arms email jobs lost with their queue.
+      // Whichever role this process has, it re-arms email jobs lost with their queue (every
+      // minute; the workers' own sweep then runs only at their start).
       context.emails.start();
+      if (roles.worker) workers.push(...(await startEmailWorkers(context, registry, { sweepIntervalMs: 0 })));
     },
     async stop() {
       hub.closeAll();

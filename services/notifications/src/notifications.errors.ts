@@ -1,15 +1,15 @@
 import { appErrorFactory } from '@timeslot/kernel';
 
 /**
- * Every code the notifications service returns besides the common ones, with its HTTP status.
- * docs/errors.md lists the same codes.
+ * The codes of the inbox, preferences and live stream, with their HTTP status (the service's whole
+ * list, `notificationsErrorCodes`, adds the queue admin's). docs/errors.md lists the same codes.
  */
-export const notificationsErrorCodes = {
+export const inboxErrorCodes = {
   NOTIFICATION_NOT_FOUND: 404,
   TOO_MANY_STREAMS: 429,
 } as const;
 
-const notificationsError = appErrorFactory(notificationsErrorCodes);
+const notificationsError = appErrorFactory(inboxErrorCodes);
 
 export const notificationsErrors = {
   notFound: () => notificationsError('NOTIFICATION_NOT_FOUND', 'No such notification.'),

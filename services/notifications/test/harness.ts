@@ -6,7 +6,7 @@ import { createMemoryCache, createMemoryEventBus, createMemoryJobQueue, createPg
 import { createHttpServer, createLogger, createTokenVerifier, installAuth, type App, type Logger } from '@timeslot/kernel';
 import { events, makeEvent, type Database, type EventBus, type EventData, type EventEnvelope, type JobQueue, type Role } from '@timeslot/ports';
 import type { BookingSnapshot } from '../src/email/email.data';
-import { createNotificationsService, handleNotificationEvent, type NotificationsOptions, type NotificationsService } from '../src/index';
+import { createNotificationsService, handleNotificationEvent, type NotificationsOptions, type NotificationsRoles, type NotificationsService } from '../src/index';
 import type { NotificationsContext } from '../src/context';
 
 /*
@@ -73,6 +73,8 @@ export interface HarnessOptions {
   readonly logLines?: string[];
   /** The job queue (default: a new in-process one, closed by close()). */
   readonly jobs?: JobQueue;
+  /** Default: the API role only (no email workers writing files); the worker has tests of its own. */
+  readonly roles?: NotificationsRoles;
 }
 
 export interface Harness {
@@ -119,6 +121,7 @@ export async function createHarness(input: HarnessOptions = {}): Promise<Harness
     bus,
     jobs,
     logger,
+    roles: input.roles ?? { api: true, worker: false },
     options: { ...input.options, schema: 'notifications', now: clock.now },
   });
   await service.migrate();

@@ -29,7 +29,9 @@ beforeAll(async () => {
   const jobs: JobQueue = {
     enqueue: (...args) => target().enqueue(...args),
     process: (...args) => target().process(...args),
-    failed: (queue) => target().failed(queue),
+    failed: (queue, options) => target().failed(queue, options),
+    remove: (queue, jobId) => target().remove(queue, jobId),
+    retry: (queue, jobId) => target().retry(queue, jobId),
     counts: (queue) => target().counts(queue),
     ping: () => target().ping(),
     close: () => live.close(),
@@ -100,6 +102,7 @@ describe('reminders', () => {
     await h.handle(eventOf(events.bookingRescheduled, { ...moved, previousStartsAt: booking.startsAt, previousEndsAt: booking.endsAt }, '2030-01-07T08:01:00.000Z'));
 
     const afterMove = await rows(booking.bookingId, 'booking_reminder');
+    const delayedAfterMove = (await live.counts(emailQueue)).delayed;
     expect(afterMove.filter((row) => row.status === 'skipped').map((row) => row.id)).toEqual(first);
     expect(afterMove.filter((row) => row.status === 'pending').map((row) => row.sendAfter)).toEqual([at('2030-01-10T14:00:00.000Z'), at('2030-01-11T13:00:00.000Z')]);
 
@@ -107,6 +110,8 @@ describe('reminders', () => {
     const back = await rows(booking.bookingId, 'booking_reminder');
     expect(back.filter((row) => row.status === 'pending').map((row) => row.id).sort()).toEqual([...first].sort());
     expect(back.filter((row) => row.status === 'skipped')).toHaveLength(2);
+    // The moved reminders' jobs were taken back and the first ones' enqueued anew under their ids.
+    expect((await live.counts(emailQueue)).delayed).toBe(delayedAfterMove);
   });
 
   it('are not moved by a reschedule that arrives after a newer event', async () => {
@@ -127,6 +132,7 @@ describe('reminders', () => {
       const booking = bookingSnapshot(client, provider, { startsAt: '2030-01-09T10:00:00.000Z' });
       await h.handle(eventOf(events.bookingConfirmed, booking, '2030-01-07T08:00:00.000Z'));
       expect((await rows(booking.bookingId, 'booking_reminder')).map((row) => row.status)).toEqual(['pending', 'pending']);
+      const delayed = (await live.counts(emailQueue)).delayed;
 
       const end =
         ending === 'cancelled'
@@ -135,6 +141,8 @@ describe('reminders', () => {
       await h.handle(end);
 
       expect((await rows(booking.bookingId, 'booking_reminder')).map((row) => row.status), ending).toEqual(['skipped', 'skipped']);
+      // Their delayed jobs are taken back, not left to wake up for nothing.
+      expect((await live.counts(emailQueue)).delayed, ending).toBe(delayed - 2);
     }
   });
 

@@ -40,7 +40,7 @@ async function startReplica(name: string): Promise<Replica> {
   const database = await createPostgresDatabase({ url: testServers.postgres, poolSize: 4, applicationName: `${schema}_${name}` });
   const bus = createRabbitMqEventBus({ url: testServers.amqp, exchange, logger });
   const jobs = createMemoryJobQueue();
-  const service = await createNotificationsService({ database, cache: createMemoryCache(), bus, jobs, logger, options: { schema } });
+  const service = await createNotificationsService({ database, cache: createMemoryCache(), bus, jobs, logger, roles: { api: true, worker: false }, options: { schema } });
   await service.migrate();
   const app = await mountService(service, issuer, logger, `notifications-${name}`);
   const url = await app.listen({ host: '127.0.0.1', port: 0 });

@@ -1,7 +1,7 @@
 import type { Logger } from '@timeslot/kernel';
 import type { Database, JobQueue } from '@timeslot/ports';
 import { emailQueue } from '../context';
-import type { EmailJob } from '../email/email.data';
+import { enqueueEmail } from '../email/email.worker';
 import type { EmailRows, PlannedEmail } from './email.rows';
 
 export interface EmailQueueOptions {
@@ -25,6 +25,12 @@ export interface EmailQueueOptions {
 export interface EmailQueue {
   /** After commit: one job per row, delayed until its send time. Never throws. */
   enqueue(planned: readonly PlannedEmail[]): Promise<void>;
+  /**
+   * After commit: takes back the jobs of rows marked skipped (a moved or cancelled booking's
+   * reminders), so they do not wait in the queue for nothing and their ids are free again. Never
+   * throws: a job left behind finds its row skipped when it runs.
+   */
+  remove(emailIds: readonly string[]): Promise<void>;
   /** Re-enqueue pending rows due within two sweep intervals; resolves with how many were handed over. */
   sweep(): Promise<number>;
   start(): void;
@@ -43,9 +49,9 @@ export function createEmailQueue(options: EmailQueueOptions): EmailQueue {
   let sweeping: Promise<unknown> = Promise.resolve();
 
   async function enqueueOne(email: PlannedEmail): Promise<boolean> {
-    const delayMs = Math.max(0, email.sendAfter.getTime() - options.now().getTime());
     try {
-      await jobs.enqueue<EmailJob>(emailQueue, email.kind, { emailId: email.id }, { jobId: email.id, ...(delayMs > 0 ? { delayMs } : {}) });
+      // The worker's own enqueue: the job id is the row's, with the email retry settings.
+      await enqueueEmail(jobs, email, options.now());
       return true;
     } catch (error) {
       logger.warn({ err: error, emailId: email.id }, 'could not enqueue an email; the sweep will');
@@ -96,6 +102,15 @@ export function createEmailQueue(options: EmailQueueOptions): EmailQueue {
       let failed = false;
       for (const email of planned) if (!(await enqueueOne(email))) failed = true;
       if (failed) schedule(retryDelayMs);
+    },
+    async remove(emailIds) {
+      for (const id of emailIds) {
+        try {
+          await jobs.remove(emailQueue, id);
+        } catch (error) {
+          logger.warn({ err: error, emailId: id }, 'could not take back the job of a skipped email; it will find its row skipped');
+        }
+      }
     },
     sweep() {
       const run = sweepOnce();

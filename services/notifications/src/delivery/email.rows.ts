@@ -61,14 +61,14 @@ export function createEmailRows(tables: NotificationsTables) {
       return written === undefined ? undefined : { id: row.id, kind: row.data.kind, sendAfter: written.sendAfter };
     },
 
-    /** Marks the booking's reminders not sent yet as skipped; returns how many. */
-    async skipReminders(db: Db, bookingId: string, reason: string): Promise<number> {
+    /** Marks the booking's reminders not sent yet as skipped; returns their ids. */
+    async skipReminders(db: Db, bookingId: string, reason: string): Promise<string[]> {
       const rows = await db
         .update(emails)
         .set({ status: 'skipped', lastError: reason })
         .where(and(eq(emails.bookingId, bookingId), eq(emails.kind, 'booking_reminder'), eq(emails.status, 'pending')))
         .returning({ id: emails.id });
-      return rows.length;
+      return rows.map((row) => row.id);
     },
 
     /** Pending rows due by `horizon`, in keyset pages on (send_after, id). */

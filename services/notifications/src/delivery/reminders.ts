@@ -41,7 +41,10 @@ export async function planReminders(tx: Db, ctx: NotificationsContext, booking: 
   }
 }
 
-/** The booking's reminders not sent yet will not be (the worker checks the booking again anyway). */
-export async function skipReminders(tx: Db, ctx: NotificationsContext, bookingId: string, reason: string): Promise<number> {
-  return ctx.store.emails.skipReminders(tx, bookingId, reason);
+/**
+ * The booking's reminders not sent yet will not be; their jobs are taken back after the commit
+ * (the worker checks the booking at send time anyway, should one stay behind).
+ */
+export async function skipReminders(tx: Db, ctx: NotificationsContext, bookingId: string, reason: string, effects: Effects): Promise<void> {
+  effects.skippedEmails.push(...(await ctx.store.emails.skipReminders(tx, bookingId, reason)));
 }

@@ -77,7 +77,7 @@ export const bookingHandlers: Readonly<Record<string, EventHandler>> = {
     const event = parseEvent(events.bookingCancelled, raw);
     const { cancelledBy, reason, ...booking } = event.data;
     await project(tx, ctx, event, booking);
-    await skipReminders(tx, ctx, booking.bookingId, 'booking cancelled');
+    await skipReminders(tx, ctx, booking.bookingId, 'booking cancelled', effects);
     const by = cancelledBy === booking.clientId ? 'client' : cancelledBy === booking.providerUserId ? 'provider' : 'admin';
     await deliverToParties(tx, ctx, event, booking, 'booking_cancelled', effects, { extra: { cancellation: { reason, by } } });
   },
@@ -90,27 +90,27 @@ export const bookingHandlers: Readonly<Record<string, EventHandler>> = {
       extra: { previous: { startsAt: previousStartsAt, endsAt: previousEndsAt } },
     });
     if (!latest) return;
-    await skipReminders(tx, ctx, booking.bookingId, 'booking rescheduled');
+    await skipReminders(tx, ctx, booking.bookingId, 'booking rescheduled', effects);
     await planReminders(tx, ctx, booking, cause(event), effects);
   },
 
   async 'booking.expired'(tx, ctx, raw, effects) {
     const event = parseEvent(events.bookingExpired, raw);
     await project(tx, ctx, event, event.data);
-    await skipReminders(tx, ctx, event.data.bookingId, 'booking expired');
+    await skipReminders(tx, ctx, event.data.bookingId, 'booking expired', effects);
     await deliverToParties(tx, ctx, event, event.data, 'booking_expired', effects, { sides: clientOnly });
   },
 
-  async 'booking.completed'(tx, ctx, raw) {
+  async 'booking.completed'(tx, ctx, raw, effects) {
     const event = parseEvent(events.bookingCompleted, raw);
     await project(tx, ctx, event, event.data);
-    await skipReminders(tx, ctx, event.data.bookingId, 'booking completed');
+    await skipReminders(tx, ctx, event.data.bookingId, 'booking completed', effects);
   },
 
-  async 'booking.no_show'(tx, ctx, raw) {
+  async 'booking.no_show'(tx, ctx, raw, effects) {
     const event = parseEvent(events.bookingNoShow, raw);
     await project(tx, ctx, event, event.data);
-    await skipReminders(tx, ctx, event.data.bookingId, 'booking marked no-show');
+    await skipReminders(tx, ctx, event.data.bookingId, 'booking marked no-show', effects);
   },
 
   /**
@@ -122,7 +122,13 @@ export const bookingHandlers: Readonly<Record<string, EventHandler>> = {
     const found = await ctx.store.bookings.find(tx, event.data.bookingId);
     if (found === undefined) throw new Error(`booking ${event.data.bookingId} of the waitlist offer is not known here yet`);
     await deliverToParties(tx, ctx, event, { ...found.snapshot, clientId: event.data.clientId }, 'waitlist_offer', effects, {
-      extra: { offer: { offerExpiresAt: event.data.offerExpiresAt } },
+      extra: {
+        offer: {
+          offerExpiresAt: event.data.offerExpiresAt,
+          startsAt: event.data.startsAt,
+          ...(found.snapshot.serviceName === undefined ? {} : { serviceName: found.snapshot.serviceName }),
+        },
+      },
       sides: clientOnly,
     });
   },

@@ -13,12 +13,14 @@ export const eventSource = 'notifications';
 export interface Effects {
   /** Email rows written, to enqueue. */
   readonly emails: PlannedEmail[];
+  /** Email rows marked skipped, whose jobs to take back (before the enqueues: an id may be both). */
+  readonly skippedEmails: string[];
   /** Whether events went into the outbox (the relay is nudged). */
   published: boolean;
 }
 
 export function noEffects(): Effects {
-  return { emails: [], published: false };
+  return { emails: [], skippedEmails: [], published: false };
 }
 
 /**
@@ -78,8 +80,9 @@ export async function deliverDeferred(tx: Db, ctx: NotificationsContext, userId:
   return waiting.length;
 }
 
-/** After commit: nudge the relay, hand the email rows to the queue (which never throws). */
+/** After commit: nudge the relay, take back skipped emails' jobs, enqueue new rows (none throws). */
 export async function applyEffects(ctx: NotificationsContext, effects: Effects): Promise<void> {
   if (effects.published) ctx.outbox.notify();
+  if (effects.skippedEmails.length > 0) await ctx.emails.remove(effects.skippedEmails);
   if (effects.emails.length > 0) await ctx.emails.enqueue(effects.emails);
 }
