@@ -70,6 +70,8 @@ export interface FakeGoogle {
   /** Make every access token issued so far invalid (the client must refresh). */
   expireAccessTokens(): void;
   revokedTokens(): string[];
+  /** Every refresh token the token endpoint handed out, in order. */
+  issuedRefreshTokens(): string[];
   close(): Promise<void>;
 }
 
@@ -322,6 +324,7 @@ export async function startFakeGoogle(options: { clientId?: string; clientSecret
       for (const entry of accessTokens.values()) entry.expiresAt = 0;
     },
     revokedTokens: () => [...revoked],
+    issuedRefreshTokens: () => [...refreshTokens.keys()],
     async close() {
       releaseHanging();
       server.closeAllConnections();

@@ -36,8 +36,8 @@ export interface CalendarHarness {
 export async function createCalendarHarness(input: { options?: Partial<CalendarOptions>; googleTimeoutMs?: number; start?: boolean } = {}): Promise<CalendarHarness> {
   const google = await startFakeGoogle();
   const database = await createPgliteDatabase();
-  const bus = createMemoryEventBus();
   const logger = createLogger({ level: 'silent' });
+  const bus = createMemoryEventBus({ logger });
   const tokenKey = randomBytes(32);
   const calendar = await createCalendarService({
     database,
