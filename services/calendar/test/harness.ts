@@ -1,9 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { generateKeyPair, SignJWT, type CryptoKey } from 'jose';
-import { createMemoryEventBus, createPgliteDatabase } from '@timeslot/adapters';
+import { createMemoryCache, createMemoryEventBus, createMemoryJobQueue, createPgliteDatabase } from '@timeslot/adapters';
 import { createHttpServer, createLogger, createTokenVerifier, installAuth, type App } from '@timeslot/kernel';
-import type { Database, EventBus, EventEnvelope, Role } from '@timeslot/ports';
+import type { CalendarClient, Database, EventBus, EventEnvelope, JobQueue, Role } from '@timeslot/ports';
+import { createSchedulingService, type SchedulingOptions, type SchedulingService } from '@timeslot/scheduling';
 import { createCalendarService, type CalendarOptions, type CalendarService } from '../src/index';
 import { startFakeGoogle, type FakeGoogle } from './fake-google';
 
@@ -24,6 +25,8 @@ export interface CalendarHarness {
   readonly bus: EventBus;
   readonly google: FakeGoogle;
   readonly tokenKey: Buffer;
+  /** With `scheduling`: the scheduling service, calling this calendar (or the client given). */
+  readonly scheduling: SchedulingService | undefined;
   /** Every event the calendar published (through its outbox), in order. */
   readonly published: EventEnvelope[];
   token(role: Role, userId?: string): Promise<{ bearer: string; userId: string }>;
@@ -33,7 +36,15 @@ export interface CalendarHarness {
   close(): Promise<void>;
 }
 
-export async function createCalendarHarness(input: { options?: Partial<CalendarOptions>; googleTimeoutMs?: number; start?: boolean } = {}): Promise<CalendarHarness> {
+export interface HarnessInput {
+  readonly options?: Partial<CalendarOptions>;
+  readonly googleTimeoutMs?: number;
+  readonly start?: boolean;
+  /** Mount scheduling too, with this calendar as its CalendarClient (in-process) unless `client` says otherwise. */
+  readonly scheduling?: { readonly options?: SchedulingOptions; readonly client?: CalendarClient };
+}
+
+export async function createCalendarHarness(input: HarnessInput = {}): Promise<CalendarHarness> {
   const google = await startFakeGoogle();
   const database = await createPgliteDatabase();
   const logger = createLogger({ level: 'silent' });
@@ -52,6 +63,21 @@ export async function createCalendarHarness(input: { options?: Partial<CalendarO
     },
   });
   await calendar.migrate();
+  let scheduling: SchedulingService | undefined;
+  let jobs: JobQueue | undefined;
+  if (input.scheduling !== undefined) {
+    jobs = createMemoryJobQueue();
+    scheduling = await createSchedulingService({
+      database,
+      cache: createMemoryCache(),
+      bus,
+      jobs,
+      logger,
+      calendar: input.scheduling.client ?? calendar.client,
+      options: input.scheduling.options,
+    });
+    await scheduling.migrate();
+  }
   const published: EventEnvelope[] = [];
   const watcher = await bus.subscribe('calendar-test-watcher', ['#'], async (event) => {
     if (event.source === 'calendar') published.push(event);
@@ -61,8 +87,10 @@ export async function createCalendarHarness(input: { options?: Partial<CalendarO
   const app = await createHttpServer({ service: 'calendar', logger });
   installAuth(app, createTokenVerifier({ issuer, audience, keys: async () => publicKey }));
   await app.register(calendar.routes);
+  if (scheduling !== undefined) await app.register(scheduling.routes);
   await app.ready();
   if (input.start !== false) await calendar.start();
+  if (scheduling !== undefined) await scheduling.start();
 
   const token = async (role: Role, userId: string = randomUUID()) => ({
     userId,
@@ -89,6 +117,7 @@ export async function createCalendarHarness(input: { options?: Partial<CalendarO
     bus,
     google,
     tokenKey,
+    scheduling,
     published,
     token,
     inject,
@@ -104,6 +133,8 @@ export async function createCalendarHarness(input: { options?: Partial<CalendarO
     },
     async close() {
       await app.close();
+      await scheduling?.stop();
+      await jobs?.close();
       await calendar.stop();
       await watcher.close();
       await bus.close();
