@@ -143,6 +143,37 @@ describe('a booking of a video service', () => {
     expect(h.google.events('slow.provider@example.com').filter((event) => event.id === googleEventId(booking.id, 0) && event.status === 'confirmed')).toHaveLength(1);
   });
 
+  it('of a paid service gets its meeting when the payment confirms it, and a seated one gets none', async () => {
+    const owner = await h.token('provider');
+    const { serviceId } = await bookableProvider(owner.bearer, { priceAmount: 2500, currency: 'EUR' });
+    const held = await book(serviceId, at('09:00'));
+    expect(held.status).toBe(201);
+    expect(held.body).toMatchObject({ status: 'pending_payment', meeting: { status: 'none', url: null } });
+    const admin = await h.token('admin');
+    const confirmed = await h.inject({ method: 'POST', url: `/api/v1/bookings/${held.body.id}/confirm`, bearer: admin.bearer });
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    expect(confirmed.json<BookingBody>().meeting).toMatchObject({ status: 'ready', url: expect.stringMatching(/^https:\/\/meet\.jit\.si\//) });
+    const event = await eventually(async () => confirmedEvent(held.body.id), (found) => found !== undefined);
+    expect(event?.data).toMatchObject({ meetingStatus: 'ready', meetingUrl: confirmed.json<BookingBody>().meeting.url });
+
+    const group = await h.token('provider');
+    const seated = await bookableProvider(group.bearer, { capacity: 5 });
+    const seat = await book(seated.serviceId, at('09:00'));
+    expect(seat.status).toBe(201);
+    expect(seat.body.meeting).toEqual({ status: 'none', url: null });
+  });
+
+  it('gets a Meet link as soon as its provider connects Google, though earlier ones were built-in', async () => {
+    const owner = await h.token('provider');
+    const { serviceId } = await bookableProvider(owner.bearer);
+    expect((await book(serviceId, at('09:30'))).body.meeting.url).toMatch(/^https:\/\/meet\.jit\.si\//);
+    const started = await h.inject({ method: 'GET', url: '/api/v1/calendar/google/connect', bearer: owner.bearer });
+    h.google.nextConsent('late.provider@example.com');
+    const back = await h.google.consent(started.json<{ authorizationUrl: string }>().authorizationUrl);
+    expect((await h.inject({ method: 'GET', url: back.callbackPath })).statusCode).toBe(200);
+    expect((await book(serviceId, at('10:30'))).body.meeting.url).toMatch(/^https:\/\/meet\.google\.com\//);
+  });
+
   it('that loses its slot leaves no Google event behind', async () => {
     const owner = await h.connect('race.provider@example.com');
     const { serviceId } = await bookableProvider(owner.bearer);

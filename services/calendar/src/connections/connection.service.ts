@@ -8,7 +8,7 @@ import { calendarErrors } from '../errors';
 import type { ConnectionRow } from '../tables';
 import { createConnectionRepository } from './connection.repository';
 import type { Connection } from './connection.schemas';
-import { sealedAs } from './google-account';
+import { forgetUnconnected, sealedAs } from './google-account';
 
 /*
  * Connecting a provider's Google Calendar: the OAuth 2.0 authorization-code flow with PKCE (S256)
@@ -104,6 +104,7 @@ export async function completeGoogleConnect(
     return saved;
   });
   ctx.outbox.notify();
+  forgetUnconnected(ctx, userId);
   // The first read of busy times, so the provider's slots reflect them from now on. A failure is
   // recorded (stale) and retried by the background sync; connecting has succeeded regardless.
   await refreshBusy(ctx, userId);

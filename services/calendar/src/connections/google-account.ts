@@ -1,4 +1,5 @@
 import type { Credentials } from 'google-auth-library';
+import { LRUCache } from 'lru-cache';
 import { createBuiltinProvider, type CalendarProvider } from '../adapters/calendar-provider';
 import { createGoogleProvider, createOAuthClient, googleFailure } from '../adapters/google';
 import type { CalendarContext } from '../context';
@@ -21,6 +22,37 @@ export function builtinProvider(ctx: CalendarContext): CalendarProvider {
     builtins.set(ctx, provider);
   }
   return provider;
+}
+
+/**
+ * Providers found without a Google connection, remembered briefly per process, so the booking
+ * path's meeting call for them is a function call (an HMAC) and not a database read. Connecting
+ * through this process forgets the entry at once; through another replica, it takes effect here
+ * within this time (meanwhile their bookings get built-in links).
+ */
+const UNCONNECTED_MEMO_MS = 60_000;
+const unconnected = new WeakMap<CalendarContext, LRUCache<string, true>>();
+
+function unconnectedOf(ctx: CalendarContext): LRUCache<string, true> {
+  let memo = unconnected.get(ctx);
+  if (memo === undefined) {
+    memo = new LRUCache({ max: 100_000, ttl: UNCONNECTED_MEMO_MS });
+    unconnected.set(ctx, memo);
+  }
+  return memo;
+}
+
+/** After connecting `userId`: their next meeting is made in their calendar. */
+export function forgetUnconnected(ctx: CalendarContext, userId: string): void {
+  unconnectedOf(ctx).delete(userId);
+}
+
+/** The connection a new meeting of `userId` is made with (see UNCONNECTED_MEMO_MS), or undefined for a built-in link. */
+export async function meetingConnection(ctx: CalendarContext, userId: string): Promise<ConnectionRow | undefined> {
+  if (ctx.options.google === undefined || unconnectedOf(ctx).has(userId)) return undefined;
+  const connection = await activeConnection(ctx, userId);
+  if (connection === undefined) unconnectedOf(ctx).set(userId, true);
+  return connection;
 }
 
 /** A live Google connection (configured, not refused by Google), or undefined. */

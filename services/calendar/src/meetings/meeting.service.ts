@@ -1,7 +1,7 @@
 import { events, makeEvent, type Meeting, type MeetingRequest } from '@timeslot/ports';
 import type { CalendarProvider, CreatedMeeting, MeetingDetails } from '../adapters/calendar-provider';
 import { googleEventId } from '../adapters/google';
-import { activeConnection, builtinProvider, googleProvider, providerFor } from '../connections/google-account';
+import { activeConnection, builtinProvider, googleProvider, meetingConnection, providerFor } from '../connections/google-account';
 import { eventSource, type CalendarContext } from '../context';
 import { calendarErrors } from '../errors';
 import type { MeetingKind, MeetingRow } from '../tables';
@@ -47,12 +47,12 @@ function errorText(error: unknown): string {
 }
 
 /**
- * The meeting of a booking about to be confirmed. Built-in links are computed, not stored: no I/O
- * but one lookup of the provider's Google connection. A Google meeting is recorded first (state
+ * The meeting of a booking about to be confirmed. Built-in links are computed, not stored: for a
+ * provider known to have no Google connection, no I/O at all. A Google meeting is recorded first (state
  * unattached), so one whose booking is never committed is found and removed by the sweep.
  */
 export async function ensureMeeting(ctx: CalendarContext, request: MeetingRequest): Promise<Meeting> {
-  const connection = await activeConnection(ctx, request.providerUserId);
+  const connection = await meetingConnection(ctx, request.providerUserId);
   if (connection === undefined) {
     const created = await builtinProvider(ctx).createMeeting({ ...request, generation: 0, startsAt: new Date(request.startsAt), endsAt: new Date(request.endsAt) });
     return { bookingId: request.bookingId, url: created.url, provider: 'builtin' };
