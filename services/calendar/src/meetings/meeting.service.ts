@@ -19,6 +19,12 @@ import { createMeetingRepository } from './meeting.repository';
  */
 
 const MINUTE_MS = 60_000;
+/**
+ * The times a booking request gives are older than any booking event's: a reschedule is compared
+ * with the time of the event that set the times, never with this service's clock, which may
+ * differ from scheduling's.
+ */
+const fromRequest = new Date(0);
 
 /** When a pending meeting that just failed is tried again by the sweep: 30 s, doubling, at most 30 minutes. */
 export function nextAttemptAt(now: Date, attempts: number): Date {
@@ -78,11 +84,11 @@ export async function ensureMeeting(ctx: CalendarContext, request: MeetingReques
     row = await repository.update(
       db,
       request.bookingId,
-      { ...fields, state: 'unattached', url: null, googleEventId: null, generation: row.generation + 1, timesAsOf: now, createdAt: now, updatedAt: now },
+      { ...fields, state: 'unattached', url: null, googleEventId: null, generation: row.generation + 1, timesAsOf: fromRequest, createdAt: now, updatedAt: now },
       { state: ['dropped'] },
     );
   }
-  row ??= await repository.insert(db, { ...fields, bookingId: request.bookingId, state: 'unattached', timesAsOf: now }, now);
+  row ??= await repository.insert(db, { ...fields, bookingId: request.bookingId, state: 'unattached', timesAsOf: fromRequest }, now);
   const provider = googleProvider(ctx, connection);
   const created = await provider.createMeeting(detailsOf(row));
   const saved = await attach(ctx, row, created, provider);
