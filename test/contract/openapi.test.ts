@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -9,6 +10,8 @@ import { createIdentityService, generateSigningKeysJson, signingKeysFromJwks, ty
 import { createAccountStatusCheck, createLogger, createTokenVerifier, type App } from '@timeslot/kernel';
 import type { Database, JobQueue } from '@timeslot/ports';
 import { createSchedulingService, type SchedulingService } from '@timeslot/scheduling';
+import { createCalendarService, type CalendarService } from '@timeslot/calendar';
+import { startFakeGoogle, type FakeGoogle } from '@timeslot/calendar/test/fake-google';
 import { collectExchanges, scenario, type Exchange } from './scenario';
 
 /*
@@ -44,6 +47,8 @@ let database: Database;
 let jobs: JobQueue;
 let identity: IdentityService;
 let scheduling: SchedulingService;
+let calendar: CalendarService;
+let google: FakeGoogle;
 let app: App;
 let current = Date.parse('2030-01-07T08:00:00.000Z');
 let exchanges: Exchange[] = [];
@@ -69,8 +74,20 @@ beforeAll(async () => {
       loginLimits: { perAccount: { max: 2, windowMs: 60_000 }, perIp: { max: 1000, windowMs: 60_000 } },
     },
   });
-  scheduling = await createSchedulingService({ database, cache, bus, jobs, logger, options: { now: () => new Date(current) } });
+  google = await startFakeGoogle();
+  calendar = await createCalendarService({
+    database,
+    bus,
+    logger,
+    options: {
+      tokenKey: randomBytes(32),
+      sweepIntervalMs: 0,
+      google: { clientId: google.clientId, clientSecret: google.clientSecret, redirectUrl: 'http://contract.test/api/v1/calendar/google/callback', apiUrl: google.url, oauthUrl: google.url },
+    },
+  });
+  scheduling = await createSchedulingService({ database, cache, bus, jobs, logger, calendar: calendar.client, options: { now: () => new Date(current) } });
   await identity.migrate();
+  await calendar.migrate();
   await scheduling.migrate();
   app = await createGatewayApp({
     logger,
@@ -86,15 +103,18 @@ beforeAll(async () => {
     },
   });
   await app.register(identity.routes);
+  await app.register(calendar.routes);
   await app.register(scheduling.routes);
   await app.ready();
   await identity.start();
+  await calendar.start();
   await scheduling.start();
 
   const inject = (options: InjectOptions): Promise<LightMyRequestResponse> => app.inject(options);
   exchanges = await collectExchanges(inject, {
     identity,
     jobs,
+    google,
     clock: {
       set: (iso) => {
         current = Date.parse(iso);
@@ -107,7 +127,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
   await scheduling?.stop();
+  await calendar?.stop();
   await identity?.stop();
+  await google?.close();
   await jobs?.close();
   await database?.close();
 });
