@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -10,11 +11,13 @@ import { createAccountStatusCheck, createLogger, createTokenVerifier, type App }
 import { createNotificationsService, type NotificationsService } from '@timeslot/notifications';
 import type { Database, JobQueue } from '@timeslot/ports';
 import { createSchedulingService, type SchedulingService } from '@timeslot/scheduling';
+import { createCalendarService, type CalendarService } from '@timeslot/calendar';
+import { startFakeGoogle, type FakeGoogle } from '@timeslot/calendar/test/fake-google';
 import { collectExchanges, scenario, type Exchange } from './scenario';
 
 /*
  * The OpenAPI document against the server it describes: the embedded app (gateway with identity,
- * scheduling and notifications mounted, one in-memory PGlite) is driven through a scenario that calls every
+ * scheduling, calendar and notifications mounted, one in-memory PGlite) is driven through a scenario that calls every
  * operation, successes and refusals alike, and every answer must be declared by its operation:
  * the status, the content type and the body's schema. The document itself must be valid OpenAPI
  * 3.1, and every operation in it must have been called (a new route needs a step in the scenario).
@@ -46,6 +49,8 @@ let jobs: JobQueue;
 let identity: IdentityService;
 let scheduling: SchedulingService;
 let notifications: NotificationsService;
+let calendar: CalendarService;
+let google: FakeGoogle;
 let app: App;
 let current = Date.parse('2030-01-07T08:00:00.000Z');
 let exchanges: Exchange[] = [];
@@ -71,7 +76,18 @@ beforeAll(async () => {
       loginLimits: { perAccount: { max: 2, windowMs: 60_000 }, perIp: { max: 1000, windowMs: 60_000 } },
     },
   });
-  scheduling = await createSchedulingService({ database, cache, bus, jobs, logger, options: { now: () => new Date(current) } });
+  google = await startFakeGoogle();
+  calendar = await createCalendarService({
+    database,
+    bus,
+    logger,
+    options: {
+      tokenKey: randomBytes(32),
+      sweepIntervalMs: 0,
+      google: { clientId: google.clientId, clientSecret: google.clientSecret, redirectUrl: 'http://contract.test/api/v1/calendar/google/callback', apiUrl: google.url, oauthUrl: google.url },
+    },
+  });
+  scheduling = await createSchedulingService({ database, cache, bus, jobs, logger, calendar: calendar.client, options: { now: () => new Date(current) } });
   // One live stream per user, so the scenario can show the 429 of a second one.
   // The API role: the contract is HTTP's (the email workers have tests of their own).
   notifications = await createNotificationsService({
@@ -84,6 +100,7 @@ beforeAll(async () => {
     options: { now: () => new Date(current), maxStreamsPerUser: 1 },
   });
   await identity.migrate();
+  await calendar.migrate();
   await scheduling.migrate();
   await notifications.migrate();
   app = await createGatewayApp({
@@ -100,10 +117,12 @@ beforeAll(async () => {
     },
   });
   await app.register(identity.routes);
+  await app.register(calendar.routes);
   await app.register(scheduling.routes);
   await app.register(notifications.routes);
   await app.ready();
   await identity.start();
+  await calendar.start();
   await scheduling.start();
   await notifications.start();
 
@@ -111,6 +130,7 @@ beforeAll(async () => {
   exchanges = await collectExchanges(inject, {
     identity,
     jobs,
+    google,
     clock: {
       set: (iso) => {
         current = Date.parse(iso);
@@ -124,7 +144,9 @@ afterAll(async () => {
   await app?.close();
   await notifications?.stop();
   await scheduling?.stop();
+  await calendar?.stop();
   await identity?.stop();
+  await google?.close();
   await jobs?.close();
   await database?.close();
 });

@@ -22,6 +22,8 @@ export interface ScenarioDeps {
   readonly identity: IdentityService;
   readonly jobs: JobQueue;
   readonly clock: { set(iso: string): void };
+  /** The (fake) Google consent page: follows an authorization URL, returns the callback it redirects to. */
+  readonly google: { consent(authorizationUrl: string): Promise<{ callbackPath: string }> };
 }
 
 type Inject = (options: InjectOptions) => Promise<LightMyRequestResponse>;
@@ -145,6 +147,20 @@ export async function collectExchanges(inject: Inject, deps: ScenarioDeps): Prom
   await step('log in to a disabled account', 403, { method: 'POST', url: '/api/v1/auth/login', payload: { email: `eve.${unique}@example.com`, password } });
   await step('enable an account again', 200, { method: 'POST', url: `/api/v1/users/${eve.user.id}/enable`, token: admin, payload: {} });
   await step('enable an unknown account', 404, { method: 'POST', url: `/api/v1/users/${randomUUID()}/enable`, token: admin, payload: {} });
+
+  // A provider's Google Calendar: connect (OAuth with PKCE through the fake Google), list, disconnect.
+  const connect = json<{ authorizationUrl: string }>(await step('start connecting Google Calendar', 200, { method: 'GET', url: '/api/v1/calendar/google/connect', token: provider }));
+  await step('start connecting Google Calendar as a client', 403, { method: 'GET', url: '/api/v1/calendar/google/connect', token: client });
+  await step('complete a Google connection nobody started', 400, { method: 'GET', url: `/api/v1/calendar/google/callback?state=${randomUUID()}&code=4%2Fnope` });
+  await step('complete a Google connection without a code', 400, { method: 'GET', url: `/api/v1/calendar/google/callback?state=${randomUUID()}` });
+  const { callbackPath } = await deps.google.consent(connect.authorizationUrl);
+  await step('complete the Google connection', 200, { method: 'GET', url: callbackPath });
+  await step('complete the Google connection again', 400, { method: 'GET', url: callbackPath });
+  await step('list my calendar connections', 200, { method: 'GET', url: '/api/v1/calendar/connections', token: provider });
+  await step('list calendar connections without a token', 401, { method: 'GET', url: '/api/v1/calendar/connections' });
+  await step('disconnect Google Calendar', 204, { method: 'DELETE', url: '/api/v1/calendar/connections/google', token: provider });
+  await step('disconnect a calendar that is not connected', 404, { method: 'DELETE', url: '/api/v1/calendar/connections/google', token: provider });
+  await step('disconnect an unknown kind of calendar', 400, { method: 'DELETE', url: '/api/v1/calendar/connections/outlook', token: provider });
 
   // Providers and their services.
   const profile = json<{ id: string }>(

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { createRemoteJWKSet } from 'jose';
 import {
@@ -20,7 +21,17 @@ import {
 } from '@timeslot/identity';
 import { createNotificationsService, notificationsPrefixes } from '@timeslot/notifications';
 import { createSchedulingService, schedulingPrefixes } from '@timeslot/scheduling';
-import { parseTrustProxy, type Config, type Mode, type ServiceName } from './config';
+import {
+  calendarPrefixes,
+  createCalendarService,
+  createHttpCalendarClient,
+  loadOrCreateTokenKey,
+  parseTokenKey,
+  type GoogleSettings,
+  type HttpCalendarClient,
+} from '@timeslot/calendar';
+import type { CalendarClient } from '@timeslot/ports';
+import { checkGoogle, parseTrustProxy, type Config, type Mode, type ServiceName } from './config';
 import { createInfrastructure, type Infrastructure } from './infrastructure';
 
 export interface Timeslot {
@@ -43,10 +54,27 @@ export interface Timeslot {
 const servicePrefixes: Record<Exclude<ServiceName, 'gateway'>, readonly string[]> = {
   identity: identityPrefixes,
   scheduling: schedulingPrefixes,
+  calendar: calendarPrefixes,
   notifications: notificationsPrefixes,
   // Email and reminder workers serve no API (only /healthz, /readyz and /metrics).
   'notifications-worker': [],
 };
+
+/** Google Calendar, when its client is configured; the callback defaults to this server's public address. */
+function googleSettings(config: Config): GoogleSettings | undefined {
+  const problems = checkGoogle(config);
+  if (problems.length > 0) throw new Error(problems.join('; '));
+  if (config.GOOGLE_CLIENT_ID === undefined || config.GOOGLE_CLIENT_SECRET === undefined) return undefined;
+  const publicUrl = config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`;
+  return {
+    clientId: config.GOOGLE_CLIENT_ID,
+    clientSecret: config.GOOGLE_CLIENT_SECRET,
+    redirectUrl: config.GOOGLE_REDIRECT_URL ?? new URL('/api/v1/calendar/google/callback', publicUrl).href,
+    apiUrl: config.GOOGLE_API_URL,
+    oauthUrl: config.GOOGLE_OAUTH_URL,
+    timeoutMs: 10_000,
+  };
+}
 
 export interface BuildOptions {
   readonly config: Config;
@@ -113,6 +141,42 @@ export async function buildTimeslot(options: BuildOptions): Promise<Timeslot> {
     modules.push(identity);
   }
 
+  // Built before scheduling, which calls it: in-process when both run here (a function call, no
+  // network), over HTTP when CALENDAR_URL names another process, not at all otherwise.
+  let calendarClient: CalendarClient | undefined;
+  let remoteCalendar: HttpCalendarClient | undefined;
+  if (local.includes('calendar')) {
+    const database = infrastructure.database;
+    if (database === undefined) throw new Error('calendar needs a database');
+    const tokenKey =
+      config.CALENDAR_TOKEN_KEY !== undefined
+        ? parseTokenKey(config.CALENDAR_TOKEN_KEY)
+        : mode === 'embedded'
+          ? await loadOrCreateTokenKey(path.resolve(config.DATA_DIR, 'keys', 'calendar-token-key'))
+          : options.databaseOnly === true
+            ? randomBytes(32)
+            : undefined;
+    if (tokenKey === undefined) throw new Error('CALENDAR_TOKEN_KEY is required in distributed mode');
+    const calendar = await createCalendarService({
+      database,
+      bus: infrastructure.bus,
+      logger: logger.child({ service: 'calendar' }),
+      options: {
+        tokenKey,
+        meetingBaseUrl: config.MEETING_BASE_URL,
+        google: googleSettings(config),
+        // Never on the gateway's public app: other services reach calendar on its own address.
+        ...(services.includes('gateway') || config.INTERNAL_TOKEN === undefined ? {} : { internalToken: config.INTERNAL_TOKEN }),
+      },
+    });
+    modules.push(calendar);
+    calendarClient = calendar.client;
+  } else if (local.includes('scheduling') && config.CALENDAR_URL !== undefined) {
+    if (config.INTERNAL_TOKEN === undefined) throw new Error('INTERNAL_TOKEN is required with CALENDAR_URL');
+    remoteCalendar = createHttpCalendarClient({ url: config.CALENDAR_URL, internalToken: config.INTERNAL_TOKEN, timeoutMs: config.CALENDAR_TIMEOUT_MS });
+    calendarClient = remoteCalendar;
+  }
+
   if (local.includes('scheduling')) {
     const database = infrastructure.database;
     if (database === undefined) throw new Error('scheduling needs a database');
@@ -123,7 +187,13 @@ export async function buildTimeslot(options: BuildOptions): Promise<Timeslot> {
         bus: infrastructure.bus,
         jobs: infrastructure.jobs,
         logger: logger.child({ service: 'scheduling' }),
-        options: { holdMinutes: config.BOOKING_HOLD_MINUTES, waitlistOfferMinutes: config.WAITLIST_OFFER_MINUTES },
+        ...(calendarClient === undefined ? {} : { calendar: calendarClient }),
+        options: {
+          holdMinutes: config.BOOKING_HOLD_MINUTES,
+          waitlistOfferMinutes: config.WAITLIST_OFFER_MINUTES,
+          meetingTimeoutMs: config.CALENDAR_TIMEOUT_MS,
+          busyTimesTimeoutMs: config.CALENDAR_BUSY_TIMEOUT_MS,
+        },
       }),
     );
   }
@@ -231,6 +301,7 @@ export async function buildTimeslot(options: BuildOptions): Promise<Timeslot> {
     async stop() {
       await app.close();
       for (const module of modules) await module.stop();
+      await remoteCalendar?.close();
       await infrastructure.close();
     },
   };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 // The config module alone, not the kernel's index: the CLI checks its arguments before loading the server.
 import { env } from '@timeslot/kernel/config';
 
-export const serviceNames = ['gateway', 'identity', 'scheduling', 'notifications', 'notifications-worker'] as const;
+export const serviceNames = ['gateway', 'identity', 'scheduling', 'calendar', 'notifications', 'notifications-worker'] as const;
 export type ServiceName = (typeof serviceNames)[number];
 
 /**
@@ -51,6 +51,19 @@ export const configSchema = z
     BOOKING_HOLD_MINUTES: env.int(10, 1),
     WAITLIST_OFFER_MINUTES: env.int(15, 1),
 
+    MEETING_BASE_URL: z.url().default('https://meet.jit.si/timeslot-'),
+    CALENDAR_URL: z.url().optional(),
+    CALENDAR_TIMEOUT_MS: env.int(1500, 1),
+    CALENDAR_BUSY_TIMEOUT_MS: env.int(500, 1),
+    CALENDAR_TOKEN_KEY: z.string().optional(),
+    GOOGLE_CLIENT_ID: z.string().min(1).optional(),
+    GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
+    GOOGLE_REDIRECT_URL: z.url().optional(),
+    GOOGLE_API_URL: z.url().optional(),
+    GOOGLE_OAUTH_URL: z.url().optional(),
+    /** The shared secret services present to each other's internal routes (calendar's). */
+    INTERNAL_TOKEN: z.string().min(32, 'must be at least 32 characters (openssl rand -base64 32)').optional(),
+
     EMAIL_FROM: z.string().min(1).default('Timeslot <no-reply@timeslot.invalid>'),
     SMTP_URL: env.url(['smtp', 'smtps']).optional(),
     /** Default: DATA_DIR/mail (see app.ts). */
@@ -80,10 +93,23 @@ export function checkDistributed(config: Config, services: readonly ServiceName[
   if (services.includes('identity') && config.SIGNING_KEYS === undefined) {
     problems.push('SIGNING_KEYS: required in distributed mode (make one with `timeslot keys generate`)');
   }
+  if (services.includes('calendar') && config.CALENDAR_TOKEN_KEY === undefined) {
+    problems.push('CALENDAR_TOKEN_KEY: required in distributed mode with the calendar service (openssl rand -base64 32)');
+  }
+  problems.push(...checkGoogle(config));
+  if (config.CALENDAR_URL !== undefined && config.INTERNAL_TOKEN === undefined) {
+    problems.push('INTERNAL_TOKEN: required with CALENDAR_URL (the calendar service refuses calls without it)');
+  }
   if (!services.includes('identity') && config.IDENTITY_URL === undefined) {
     problems.push('IDENTITY_URL: required without a local identity service (access tokens are verified with its JWKS)');
   }
   return problems;
+}
+
+/** Google Calendar needs its client id and secret together (either mode). */
+export function checkGoogle(config: Config): string[] {
+  if ((config.GOOGLE_CLIENT_ID === undefined) === (config.GOOGLE_CLIENT_SECRET === undefined)) return [];
+  return ['GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET: set both to connect Google Calendars, or neither'];
 }
 
 /** TRUST_PROXY: "false", "true", or a comma-separated list of addresses/CIDRs. */

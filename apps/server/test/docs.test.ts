@@ -7,6 +7,7 @@ import { gatewayErrorCodes } from '@timeslot/gateway';
 import { identityErrorCodes } from '@timeslot/identity';
 import { notificationsErrorCodes } from '@timeslot/notifications';
 import { schedulingErrorCodes } from '@timeslot/scheduling';
+import { calendarErrorCodes } from '@timeslot/calendar';
 import { repoRoot } from '@timeslot/testing';
 import { configSchema } from '../src/config';
 
@@ -14,7 +15,14 @@ describe('documentation stays true', () => {
   it('docs/errors.md lists exactly the codes the code can return, with their statuses', async () => {
     const doc = await readFile(path.join(repoRoot, 'docs/errors.md'), 'utf8');
     const documented = Object.fromEntries([...doc.matchAll(/^\| `([A-Z_]+)` \| (\d{3}) \|/gm)].map((m) => [m[1], Number(m[2])]));
-    expect(documented).toEqual({ ...commonErrorCodes, ...gatewayErrorCodes, ...identityErrorCodes, ...schedulingErrorCodes, ...notificationsErrorCodes });
+    expect(documented).toEqual({
+      ...commonErrorCodes,
+      ...gatewayErrorCodes,
+      ...identityErrorCodes,
+      ...schedulingErrorCodes,
+      ...calendarErrorCodes,
+      ...notificationsErrorCodes,
+    });
   });
 
   it('the README documents every configuration variable', async () => {

@@ -44,6 +44,12 @@ const bookingSnapshot = z.object({
   locationAddress: z.string().nullable().optional(),
   /** The meeting link, once the calendar service made one (video services). */
   meetingUrl: z.string().nullable().optional(),
+  /**
+   * none: the booking gets no meeting (not video, seated, or no calendar service); pending: it is
+   * owed one that the calendar service could not make in the request (meeting.ready follows);
+   * ready: `meetingUrl` is it.
+   */
+  meetingStatus: z.enum(['none', 'pending', 'ready']).optional(),
 });
 
 export const events = {
@@ -82,6 +88,21 @@ export const events = {
   bookingExpired: defineEvent('booking.expired', 1, bookingSnapshot),
   bookingCompleted: defineEvent('booking.completed', 1, bookingSnapshot),
   bookingNoShow: defineEvent('booking.no_show', 1, bookingSnapshot),
+  /**
+   * The calendar service completed a meeting that a confirmed booking was waiting for (its link
+   * could not be made in the booking request): scheduling stores the link, notifications tell the
+   * participants.
+   */
+  meetingReady: defineEvent(
+    'meeting.ready',
+    1,
+    z.object({ bookingId: z.uuid(), meetingUrl: z.url(), clientId: z.uuid(), providerUserId: z.uuid() }),
+  ),
+  /**
+   * A provider's external busy times (a connected Google Calendar) changed, or their freshness did
+   * (a sync failed or recovered): scheduling recomputes that provider's slots.
+   */
+  calendarBusyChanged: defineEvent('calendar.busy_changed', 1, z.object({ providerUserId: z.uuid() })),
   waitlistOffered: defineEvent(
     'waitlist.offered',
     1,

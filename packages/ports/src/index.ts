@@ -6,3 +6,4 @@ export * from './job-queue';
 export * from './events';
 export * from './identity';
 export * from './timeout';
+export * from './calendar';

@@ -6,3 +6,4 @@ export * from './private-postgres';
 export * from './private-redis';
 export * from './private-rabbitmq';
 export * from './upstreams';
+export * from './smtp';

@@ -1,6 +1,6 @@
 import type { EventOutbox } from '@timeslot/adapters';
 import type { Logger } from '@timeslot/kernel';
-import type { Cache, Database, JobQueue } from '@timeslot/ports';
+import type { Cache, CalendarClient, Database, JobQueue } from '@timeslot/ports';
 import type { SlotCache } from './providers/slots.cache';
 import type { SlotsPageMeta } from './providers/slots.service';
 import type { SchedulingTables } from './tables';
@@ -16,6 +16,13 @@ export interface SchedulingOptions {
   readonly cacheTtlMs?: number;
   /** Idempotency keys are kept this long (default 24 hours). */
   readonly idempotencyTtlHours?: number;
+  /**
+   * How long a booking request waits for its meeting link before confirming without it (meeting
+   * pending; the link follows through meeting.ready) (default 1500 ms).
+   */
+  readonly meetingTimeoutMs?: number;
+  /** How long a slot computation or a booking waits for a provider's external busy times (default 500 ms). */
+  readonly busyTimesTimeoutMs?: number;
   /** The clock (tests move it). */
   readonly now?: () => Date;
 }
@@ -33,6 +40,11 @@ export interface SchedulingContext {
   readonly options: ResolvedSchedulingOptions;
   /** Computed slot pages; every write that changes a provider's slots calls `changed` after commit. */
   readonly slotCache: SlotCache<SlotsPageMeta>;
+  /**
+   * The calendar service (meeting links, external busy times), in-process or over HTTP; undefined
+   * when none is configured: bookings then get no meetings and slots no external busy times.
+   */
+  readonly calendar: CalendarClient | undefined;
 }
 
 export function resolveOptions(options: SchedulingOptions = {}): ResolvedSchedulingOptions {
@@ -42,6 +54,8 @@ export function resolveOptions(options: SchedulingOptions = {}): ResolvedSchedul
     waitlistOfferMinutes: options.waitlistOfferMinutes ?? 15,
     cacheTtlMs: options.cacheTtlMs ?? 5 * 60_000,
     idempotencyTtlHours: options.idempotencyTtlHours ?? 24,
+    meetingTimeoutMs: options.meetingTimeoutMs ?? 1500,
+    busyTimesTimeoutMs: options.busyTimesTimeoutMs ?? 500,
     now: options.now ?? (() => new Date()),
   };
 }

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { createEventOutbox, createOutboxRelay, loadMigrations, migrate, outboxMigrations, registerOutboxLagMetric } from '@timeslot/adapters';
 import type { Logger, ServiceModule } from '@timeslot/kernel';
-import type { Cache, Database, EventBus, JobQueue, JobWorker } from '@timeslot/ports';
+import type { Cache, CalendarClient, Database, EventBus, JobQueue, JobWorker, Subscription } from '@timeslot/ports';
 import { startBookingWorkers } from './bookings/booking.jobs';
 import { registerBookingJobMetrics } from './bookings/booking.queues';
 import { bookingErrorCodes } from './bookings/booking.errors';
@@ -11,6 +11,7 @@ import { resolveOptions, type SchedulingContext, type SchedulingOptions } from '
 import { providerErrorCodes } from './providers/provider.errors';
 import { registerProviderRoutes } from './providers/provider.routes';
 import { createSlotCache } from './providers/slots.cache';
+import { subscribeToCalendar } from './bookings/booking.meeting';
 import { schedulingTables } from './tables';
 
 export type { SchedulingOptions } from './context';
@@ -28,6 +29,8 @@ export interface SchedulingDeps {
   readonly bus: EventBus;
   readonly jobs: JobQueue;
   readonly logger: Logger;
+  /** The calendar service, when one is configured (see SchedulingContext.calendar). */
+  readonly calendar?: CalendarClient;
   readonly options?: SchedulingOptions;
 }
 
@@ -55,8 +58,10 @@ export async function createSchedulingService(deps: SchedulingDeps): Promise<Sch
     tables: schedulingTables(options.schema),
     options,
     slotCache: createSlotCache({ cache: deps.cache }),
+    calendar: deps.calendar,
   };
   let workers: JobWorker[] = [];
+  let subscription: Subscription | undefined;
 
   const routes: FastifyPluginAsync = async (instance) => {
     const app = instance.withTypeProvider<ZodTypeProvider>();
@@ -77,8 +82,11 @@ export async function createSchedulingService(deps: SchedulingDeps): Promise<Sch
     async start() {
       relay.start();
       workers = await startBookingWorkers(context);
+      subscription = await subscribeToCalendar(context, deps.bus);
     },
     async stop() {
+      await subscription?.close();
+      subscription = undefined;
       await Promise.all(workers.map((worker) => worker.close()));
       workers = [];
       await relay.stop();

@@ -20,6 +20,8 @@ export const bookingStatuses = ['pending_payment', 'confirmed', 'expired', 'canc
 export type BookingStatus = (typeof bookingStatuses)[number];
 export const liveStatuses: readonly BookingStatus[] = ['pending_payment', 'confirmed'];
 export const locationKinds = ['video', 'in_person', 'phone'] as const;
+export const meetingStatuses = ['none', 'pending', 'ready'] as const;
+export type MeetingStatus = (typeof meetingStatuses)[number];
 export const waitlistStatuses = ['waiting', 'offered', 'booked', 'cancelled'] as const;
 
 export function schedulingTables(schemaName: string) {
@@ -102,6 +104,9 @@ export function schedulingTables(schemaName: string) {
     holdExpiresAt: timestamp('hold_expires_at', { withTimezone: true }),
     cancelReason: text('cancel_reason'),
     cancelledBy: uuid('cancelled_by'),
+    /** See migrations/0002_meetings.sql. */
+    meetingStatus: text('meeting_status', { enum: meetingStatuses }).notNull().default('none'),
+    meetingUrl: text('meeting_url'),
     ...timestamps,
   });
 

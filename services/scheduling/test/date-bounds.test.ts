@@ -95,7 +95,7 @@ function suite(name: string, open: () => Promise<{ target: Target; close: () => 
       ] as const) {
         const response = await slots(from, to);
         expect(response.statusCode, response.body).toBe(200);
-        expect(response.json()).toEqual({ timeZone: 'Pacific/Kiritimati', slots: [] });
+        expect(response.json()).toEqual({ timeZone: 'Pacific/Kiritimati', slots: [], busyTimes: 'current' });
       }
       expect(selects).not.toHaveBeenCalled();
       // Inside the window the same service has slots: the empty pages above are the clamp's.

@@ -84,6 +84,7 @@ describe('GET /api/v1/providers/:id/slots', () => {
         { start: '2030-01-14T15:00:00.000Z', end: '2030-01-14T15:45:00.000Z', localStart: '2030-01-14T10:00:00.000-05:00', localEnd: '2030-01-14T10:45:00.000-05:00', seatsLeft: 1 },
         { start: '2030-01-14T16:00:00.000Z', end: '2030-01-14T16:45:00.000Z', localStart: '2030-01-14T11:00:00.000-05:00', localEnd: '2030-01-14T11:45:00.000-05:00', seatsLeft: 1 },
       ],
+      busyTimes: 'current',
     });
   });
 

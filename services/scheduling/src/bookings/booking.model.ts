@@ -23,6 +23,7 @@ export function toBooking(row: BookingRow, service: BookedService): Booking {
     notes: row.notes,
     holdExpiresAt: row.holdExpiresAt?.toISOString() ?? null,
     cancelReason: row.cancelReason,
+    meeting: { status: row.meetingStatus, url: row.meetingUrl },
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     service: {
@@ -71,6 +72,8 @@ export function snapshot(row: BookingRow, service: BookedService, parties: Booki
     priceAmount: service.priceAmount,
     currency: service.currency,
     holdExpiresAt: row.holdExpiresAt?.toISOString() ?? null,
+    meetingStatus: row.meetingStatus,
+    meetingUrl: row.meetingUrl,
   };
 }
 

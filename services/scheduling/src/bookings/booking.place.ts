@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { outboxValues, quoteIdentifier } from '@timeslot/adapters';
 import type { Db, EventEnvelope } from '@timeslot/ports';
 import type { SchedulingContext } from '../context';
-import type { BookingRow } from '../tables';
+import type { BookingRow, MeetingStatus } from '../tables';
 import { bookingErrors } from './booking.errors';
 import { occupiedRange, sessionKeyFor } from './booking.model';
 import { createBookingRepository, isRetryable, violationOf } from './booking.repository';
@@ -24,6 +24,9 @@ export interface Placement {
   readonly status: 'confirmed' | 'pending_payment';
   readonly holdExpiresAt: Date | null;
   readonly now: Date;
+  /** The booking's id, when it was chosen before (to ask the calendar for its meeting first). */
+  readonly id?: string;
+  readonly meeting?: { readonly status: MeetingStatus; readonly url: string | null };
 }
 
 function span(target: BookingTarget, start: Date) {
@@ -40,7 +43,7 @@ function span(target: BookingTarget, start: Date) {
 export function newBooking(placement: Placement): BookingRow {
   const { target, start, now } = placement;
   const { service } = target;
-  const id = randomUUID();
+  const id = placement.id ?? randomUUID();
   return {
     id,
     providerId: service.providerId,
@@ -55,6 +58,8 @@ export function newBooking(placement: Placement): BookingRow {
     holdExpiresAt: placement.holdExpiresAt,
     cancelReason: null,
     cancelledBy: null,
+    meetingStatus: placement.meeting?.status ?? 'none',
+    meetingUrl: placement.meeting?.url ?? null,
     createdAt: now,
     updatedAt: now,
   };
@@ -96,6 +101,8 @@ export async function placeOneToOne(
       idempotency?.key ?? null,
       idempotency?.hash ?? null,
       idempotency === undefined ? null : JSON.stringify(idempotency.body),
+      row.meetingStatus,
+      row.meetingUrl,
     ],
     { name: statement.name },
   );
@@ -112,8 +119,8 @@ function insertOneToOne(schema: string): { text: string; name: string } {
     // Data-modifying CTEs all run, whether or not the final SELECT reads them; the outbox and key
     // rows select from `b`, so they exist exactly when the booking does.
     const text = `with b as (
-        insert into ${s}.bookings (id, provider_id, service_id, client_id, status, starts_at, ends_at, occupied, session_key, capacity, seat, notes, hold_expires_at, created_at, updated_at)
-        values ($1, $2, $3, $4, $5, $6, $7, $8::tstzrange, $9, 1, 1, $10, $11, $12, $12)
+        insert into ${s}.bookings (id, provider_id, service_id, client_id, status, starts_at, ends_at, occupied, session_key, capacity, seat, notes, hold_expires_at, created_at, updated_at, meeting_status, meeting_url)
+        values ($1, $2, $3, $4, $5, $6, $7, $8::tstzrange, $9, 1, 1, $10, $11, $12, $12, $20, $21)
         on conflict do nothing
         returning id),
       o as (insert into ${s}.outbox (id, type, version, payload) select $13, $14, $15, $16::jsonb from b),

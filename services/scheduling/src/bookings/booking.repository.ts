@@ -146,7 +146,7 @@ export function createBookingRepository(tables: SchedulingTables) {
       db: Db,
       id: string,
       from: BookingStatus,
-      changes: Partial<Pick<BookingRow, 'status' | 'holdExpiresAt' | 'cancelReason' | 'cancelledBy'>> & { updatedAt: Date },
+      changes: Partial<Pick<BookingRow, 'status' | 'holdExpiresAt' | 'cancelReason' | 'cancelledBy' | 'meetingStatus' | 'meetingUrl'>> & { updatedAt: Date },
     ): Promise<BookingRow | undefined> {
       const rows = await db
         .update(bookings)

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bookingStatuses } from '../tables';
+import { bookingStatuses, meetingStatuses } from '../tables';
 import { earliestInstantMs, instantField, latestInstantMs } from '../time.schemas';
 
 export { instantField };
@@ -19,6 +19,12 @@ export const bookingSchema = z
     notes: z.string().nullable(),
     holdExpiresAt: z.iso.datetime({ offset: true }).nullable().describe('While pending_payment: when the hold is released.'),
     cancelReason: z.string().nullable(),
+    meeting: z
+      .object({
+        status: z.enum(meetingStatuses),
+        url: z.string().nullable(),
+      })
+      .describe('Video services: the link to join. pending: the link could not be made yet and will follow (the booking stands); none: no meeting.'),
     createdAt: z.iso.datetime({ offset: true }),
     updatedAt: z.iso.datetime({ offset: true }),
     service: z.object({

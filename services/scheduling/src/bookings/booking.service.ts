@@ -11,6 +11,7 @@ import { createBookingRepository, violationOf, type BookingWithService } from '.
 import type { Booking, CreateBookingInput, ListBookingsQuery } from './booking.schemas';
 import { assertValidSlot, loadTarget } from './booking.slots';
 import { createIdempotencyStore, requestHash } from './idempotency';
+import { arrangeMeeting, dropMeetingLater, type MeetingOutcome } from './booking.meeting';
 
 export interface CreateBookingMeta {
   readonly idempotencyKey?: string | undefined;
@@ -83,10 +84,20 @@ export async function createBooking(
     now,
   });
   let result: { row: BookingRow; body: Booking };
+  // The meeting asked for before the commit, to drop again when the booking is not made.
+  let meeting: MeetingOutcome | undefined;
+  let bookingId: string | undefined;
   try {
     if (target.service.capacity === 1) {
       // The common case in one statement: booking, event and stored response (see placeOneToOne).
-      const row = newBooking(placement(ctx.options.now()));
+      let row = newBooking(placement(ctx.options.now()));
+      bookingId = row.id;
+      // Free bookings confirm now, so their meeting is made now (its id is chosen before the
+      // insert), and the row, this response and booking.confirmed all carry the link.
+      if (!paid) {
+        meeting = await arrangeMeeting(ctx, partiesOf(target), row, meta.deadline);
+        row = { ...row, meetingStatus: meeting.status, meetingUrl: meeting.url };
+      }
       const body = toBooking(row, target.service);
       // Last moment to give up: this one statement is the commit.
       assertBeforeDeadline(meta.deadline);
@@ -107,6 +118,8 @@ export async function createBooking(
       });
     }
   } catch (error) {
+    // Lost the time (or the caller): the meeting made for it belongs to no booking.
+    if (bookingId !== undefined && meeting !== undefined && meeting.status !== 'none') dropMeetingLater(ctx, bookingId);
     // The same key sent twice at once: one of them won, and this one answers with its response.
     if (key !== undefined && (violationOf(error) === 'idempotency-key' || isAppError(error, 'SLOT_TAKEN'))) {
       const winner = await replay();

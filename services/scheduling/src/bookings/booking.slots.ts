@@ -8,6 +8,7 @@ import { computeSlots, type Slot, type SlotInput } from '../slots/compute';
 import type { Offering } from '../providers/offering.schemas';
 import type { Provider } from '../providers/provider.schemas';
 import { bookingErrors } from './booking.errors';
+import { externalBusy } from './booking.meeting';
 import { createBookingRepository } from './booking.repository';
 
 /** A service that takes bookings, with its provider: the cached views the providers part keeps. */
@@ -84,6 +85,23 @@ export async function assertValidSlot(ctx: SchedulingContext, target: BookingTar
   const ms = start.getTime();
   const slots = computeSlots(await slotInput(ctx, target, ms, ms + 1));
   if (!slots.some((slot) => Date.parse(slot.start) === ms)) throw bookingErrors.slotUnavailable();
+  await assertNotExternallyBusy(ctx, target, ms);
+}
+
+/**
+ * SLOT_UNAVAILABLE when the provider's external calendar (Google) is busy during the occupied
+ * span, buffers included, as far as the calendar service knows (stale times count: they are the
+ * best knowledge there is). When the calendar does not answer, the booking goes ahead: the slot
+ * list it came from excluded what was known then.
+ */
+async function assertNotExternallyBusy(ctx: SchedulingContext, target: BookingTarget, ms: number): Promise<void> {
+  if (ctx.calendar === undefined) return;
+  const { service } = target;
+  const from = ms - service.bufferBeforeMinutes * MINUTE_MS;
+  const to = ms + (service.durationMinutes + service.bufferAfterMinutes) * MINUTE_MS;
+  const version = await ctx.slotCache.version(target.provider.id);
+  const busy = await externalBusy(ctx, target.provider, from, to, version);
+  if (busy.periods.some((period) => period.start < to && period.end > from)) throw bookingErrors.slotUnavailable();
 }
 
 /** The bookable slots with room left, bookings included (what a client would see listed). */

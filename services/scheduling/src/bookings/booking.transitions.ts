@@ -1,11 +1,12 @@
 import { commonErrors } from '@timeslot/kernel';
 import { events, makeEvent, type Db, type EventEnvelope, type Identity } from '@timeslot/ports';
 import type { SchedulingContext } from '../context';
-import type { BookingRow, BookingStatus } from '../tables';
+import type { BookingRow, BookingStatus, MeetingStatus } from '../tables';
 import { createWaitlistRepository } from '../waitlist/waitlist.repository';
 import { bookingErrors } from './booking.errors';
 import { eventSource, snapshot, toBooking } from './booking.model';
 import { inTransaction, moveBooking } from './booking.place';
+import { arrangeMeeting, dropMeetingLater, meetingColumns, type MeetingOutcome } from './booking.meeting';
 import { announceFreedSlot, scheduleHoldExpiry } from './booking.queues';
 import { createBookingRepository, type BookingWithService } from './booking.repository';
 import type { Booking } from './booking.schemas';
@@ -54,7 +55,7 @@ async function transition(
   ctx: SchedulingContext,
   found: BookingWithService,
   to: BookingStatus,
-  changes: { cancelReason?: string | null; cancelledBy?: string | null; holdExpiresAt?: Date | null },
+  changes: { cancelReason?: string | null; cancelledBy?: string | null; holdExpiresAt?: Date | null; meetingStatus?: MeetingStatus; meetingUrl?: string | null },
   now: Date,
 ): Promise<BookingRow> {
   const from = found.booking.status;
@@ -132,12 +133,43 @@ export async function finishBooking(
  * Idempotent: confirming a confirmed booking changes nothing.
  */
 export async function confirmBooking(ctx: SchedulingContext, bookingId: string, requestId?: string): Promise<Booking> {
-  return mutate(ctx, bookingId, requestId, async (tx, found, now) => {
-    if (found.booking.status === 'confirmed') return undefined;
-    const row = await transition(tx, ctx, found, 'confirmed', {}, now);
-    await createWaitlistRepository(ctx.tables).settleOffer(tx, row.id, 'booked');
-    return { row, events: [makeEvent(events.bookingConfirmed, snapshot(row, found.service, found.parties), meta(requestId))] };
-  });
+  const meeting = await meetingForConfirmation(ctx, bookingId, { onlyFree: false });
+  return withMeeting(ctx, bookingId, meeting, () =>
+    mutate(ctx, bookingId, requestId, async (tx, found, now) => {
+      if (found.booking.status === 'confirmed') return undefined;
+      const row = await transition(tx, ctx, found, 'confirmed', meetingColumns(meeting), now);
+      await createWaitlistRepository(ctx.tables).settleOffer(tx, row.id, 'booked');
+      return { row, events: [makeEvent(events.bookingConfirmed, snapshot(row, found.service, found.parties), meta(requestId))] };
+    }),
+  );
+}
+
+/**
+ * The meeting of a held booking that is about to be confirmed, asked for before the transaction
+ * (no network call inside it). Undefined when there is nothing to ask (not held, not owed one).
+ */
+async function meetingForConfirmation(
+  ctx: SchedulingContext,
+  bookingId: string,
+  options: { onlyFree: boolean; clientId?: string },
+): Promise<MeetingOutcome | undefined> {
+  if (ctx.calendar === undefined) return undefined;
+  const found = await createBookingRepository(ctx.tables).findById(ctx.database.db, bookingId);
+  if (found === undefined || found.booking.status !== 'pending_payment') return undefined;
+  if (options.onlyFree && found.service.priceAmount > 0) return undefined;
+  // Only its own client's claim is worth a meeting: anyone else is refused inside the transaction.
+  if (options.clientId !== undefined && found.booking.clientId !== options.clientId) return undefined;
+  return arrangeMeeting(ctx, found.parties, found.booking);
+}
+
+/** Runs the confirmation; a meeting made for it is dropped again when it fails. */
+async function withMeeting(ctx: SchedulingContext, bookingId: string, meeting: MeetingOutcome | undefined, confirm: () => Promise<Booking>): Promise<Booking> {
+  try {
+    return await confirm();
+  } catch (error) {
+    if (meeting !== undefined && meeting.status !== 'none') dropMeetingLater(ctx, bookingId);
+    throw error;
+  }
 }
 
 /**
@@ -145,6 +177,11 @@ export async function confirmBooking(ctx: SchedulingContext, bookingId: string, 
  * least a regular hold's time from now, until the payment confirms it.
  */
 export async function confirmOffer(ctx: SchedulingContext, caller: Identity, bookingId: string, requestId?: string): Promise<Booking> {
+  const meeting = await meetingForConfirmation(ctx, bookingId, { onlyFree: true, clientId: caller.userId });
+  return withMeeting(ctx, bookingId, meeting, () => claimOffer(ctx, caller, bookingId, meeting, requestId));
+}
+
+async function claimOffer(ctx: SchedulingContext, caller: Identity, bookingId: string, meeting: MeetingOutcome | undefined, requestId?: string): Promise<Booking> {
   return mutate(ctx, bookingId, requestId, async (tx, found, now) => {
     if (found.booking.clientId !== caller.userId) throw bookingErrors.notFound();
     const waitlist = createWaitlistRepository(ctx.tables);
@@ -152,7 +189,7 @@ export async function confirmOffer(ctx: SchedulingContext, caller: Identity, boo
     if ((await waitlist.findOffer(tx, bookingId)) === undefined) throw bookingErrors.notAnOffer();
     await waitlist.settleOffer(tx, bookingId, 'booked');
     if (found.service.priceAmount === 0) {
-      const row = await transition(tx, ctx, found, 'confirmed', {}, now);
+      const row = await transition(tx, ctx, found, 'confirmed', meetingColumns(meeting), now);
       return { row, events: [makeEvent(events.bookingConfirmed, snapshot(row, found.service, found.parties), meta(requestId))] };
     }
     const current = found.booking.holdExpiresAt?.getTime() ?? 0;

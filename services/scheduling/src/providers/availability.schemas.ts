@@ -119,5 +119,13 @@ export const slotSchema = z.object({
 });
 
 export const slotsResponseSchema = z
-  .object({ timeZone: z.string(), slots: z.array(slotSchema) })
+  .object({
+    timeZone: z.string(),
+    slots: z.array(slotSchema),
+    busyTimes: z
+      .enum(['current', 'stale', 'unknown'])
+      .describe(
+        "The provider's external calendar (Google) busy times these slots exclude: current (or no external calendar), stale (the last known ones: the calendar could not be read lately), or unknown (the calendar service did not answer: none excluded; bookings are still checked).",
+      ),
+  })
   .describe('Free start times in [from, to), booked and held time (with buffers), notice and booking window excluded.');

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { SchedulingContext } from '../context';
+import { externalBusy } from '../bookings/booking.meeting';
 import { computeSlots } from '../slots/compute';
 import type { AvailabilityService } from './availability.service';
 import type { slotsQuery } from './availability.schemas';
@@ -22,6 +23,8 @@ const MINUTE_MS = 60_000;
  * directly works at once: bookings never read this cache.
  */
 const MAX_PAGE_AGE_MS = 60_000;
+/** A page computed while the calendar service did not answer is kept this long at most. */
+const UNKNOWN_BUSY_PAGE_AGE_MS = 5_000;
 
 export type SlotsQuery = z.infer<typeof slotsQuery>;
 
@@ -57,7 +60,7 @@ function authorize(viewer: Viewer, meta: SlotsPageMeta): void {
  * profile, service and availability and the live bookings, and computes the page.
  */
 export function createSlotsService(ctx: SchedulingContext, deps: SlotsServiceDeps) {
-  async function compute(providerId: string, query: SlotsQuery, from: number, to: number, now: number): Promise<SlotsPage> {
+  async function compute(providerId: string, query: SlotsQuery, from: number, to: number, now: number, version: string | undefined): Promise<SlotsPage> {
     const provider = await deps.providers.load(providerId);
     const service = (await deps.offerings.all(providerId)).find((item) => item.id === query.serviceId);
     const expiresAt = now + MAX_PAGE_AGE_MS;
@@ -69,7 +72,7 @@ export function createSlotsService(ctx: SchedulingContext, deps: SlotsServiceDep
     const earliest = Math.max(from, now + service.minNoticeMinutes * MINUTE_MS);
     const latest = Math.min(to, now + service.bookingWindowDays * DAY_MS + 1);
     if (earliest >= latest) {
-      const body = JSON.stringify({ timeZone, slots: [] });
+      const body = JSON.stringify({ timeZone, slots: [], busyTimes: 'current' });
       return { meta: { provider, service }, body, etag: entityTag(body), expiresAt };
     }
     // Every booking a candidate's occupied span [start - bufferBefore, start + duration +
@@ -77,9 +80,11 @@ export function createSlotsService(ctx: SchedulingContext, deps: SlotsServiceDep
     // still occupy time inside it.
     const windowStart = earliest - service.bufferBeforeMinutes * MINUTE_MS;
     const windowEnd = latest + (service.durationMinutes + service.bufferAfterMinutes) * MINUTE_MS;
-    const [availability, busy] = await Promise.all([
+    const [availability, busy, external] = await Promise.all([
       deps.availability.stored(providerId),
       deps.repository.busy(ctx.database.db, providerId, windowStart, windowEnd),
+      // Read with the page, never per cached read: calendar.busy_changed replaces the version.
+      externalBusy(ctx, provider, windowStart, windowEnd, version),
     ]);
     const seatsTaken = new Map<number, number>();
     for (const booking of busy) {
@@ -90,7 +95,7 @@ export function createSlotsService(ctx: SchedulingContext, deps: SlotsServiceDep
       weekly: availability.weekly,
       overrides: availability.overrides,
       blocked: availability.blocked.map((period) => ({ start: Date.parse(period.start), end: Date.parse(period.end) })),
-      busy,
+      busy: [...busy, ...external.periods],
       seatsTaken,
       service,
       range: { from: earliest, to: latest, now: new Date(now), outputTimeZone: timeZone },
@@ -98,8 +103,10 @@ export function createSlotsService(ctx: SchedulingContext, deps: SlotsServiceDep
     const first = slots[0];
     // The first slot leaves the list once now + notice passes its start (computeSlots' rule).
     const firstLeavesAt = first === undefined ? Infinity : Date.parse(first.start) - service.minNoticeMinutes * MINUTE_MS + 1;
-    const body = JSON.stringify({ timeZone, slots });
-    return { meta: { provider, service }, body, etag: entityTag(body), expiresAt: Math.min(expiresAt, firstLeavesAt) };
+    const body = JSON.stringify({ timeZone, slots, busyTimes: external.status });
+    // Computed without the busy times the calendar did not give: ask again soon, not in a minute.
+    const retryAt = external.status === 'unknown' ? now + UNKNOWN_BUSY_PAGE_AGE_MS : Infinity;
+    return { meta: { provider, service }, body, etag: entityTag(body), expiresAt: Math.min(expiresAt, firstLeavesAt, retryAt) };
   }
 
   return {
@@ -111,7 +118,7 @@ export function createSlotsService(ctx: SchedulingContext, deps: SlotsServiceDep
       const version = await ctx.slotCache.version(providerId);
       const now = ctx.options.now().getTime();
       const key = version === undefined ? undefined : `${providerId}|${version}|${query.serviceId}|${from}|${to}|${query.timeZone ?? ''}`;
-      const found = await ctx.slotCache.page(key, now, () => compute(providerId, query, from, to, now));
+      const found = await ctx.slotCache.page(key, now, () => compute(providerId, query, from, to, now, version));
       authorize(viewer, found.page.meta);
       return found;
     },
