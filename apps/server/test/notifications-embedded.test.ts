@@ -12,7 +12,8 @@ import { configSchema, serviceNames } from '../src/config';
 /*
  * Notifications end to end in the embedded app (every service in one process, PGlite, the
  * in-process bus and queue), over real sockets: a client registers, books a free video
- * consultation, and their inbox and live stream tell them so, on their own wall clock.
+ * consultation, and their inbox, live stream and email tell them so, on their own wall clock,
+ * with the meeting link.
  */
 
 const logger = createLogger({ level: 'silent' });
@@ -99,7 +100,9 @@ describe('notifications in the embedded app', () => {
     const wallClock = new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit' }).format(new Date(start!));
     expect(live).toMatchObject({ kind: 'booking_confirmed', title: 'Gebucht: Sprechstunde bei Dr Ada Lovelace', data: { bookingId: booked.body.id, startsAt: start } });
     expect(live.body).toContain(`um ${wallClock} ME`);
-    expect(live.body).toContain('Online; der Meeting-Link folgt.');
+    // The embedded calendar made the meeting link in the booking request: the entry has it.
+    expect(live.data.meetingUrl).toMatch(/^https:\/\/meet\.jit\.si\/timeslot-/);
+    expect(live.body).toContain(`Online: ${live.data.meetingUrl}`);
 
     const inbox = await call<{ items: { id: string; kind: string; body: string }[] }>('GET', '/api/v1/notifications', { token: client });
     expect(inbox.body.items.map((entry) => entry.kind)).toEqual(['booking_confirmed', 'welcome']);

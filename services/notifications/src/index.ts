@@ -73,8 +73,8 @@ function registerStreamGauge(registry: Registry, hub: StreamHub): void {
 }
 
 /**
- * The in-app inbox, email delivery and reminders. Consumes user.*, booking.* and waitlist.offered
- * events; never reads another service's tables. The routes plugin does not install
+ * The in-app inbox, email delivery and reminders. Consumes user.*, booking.*, waitlist.offered and
+ * meeting.ready events; never reads another service's tables. The routes plugin does not install
  * authentication: the composition root calls installAuth once per app before registering it.
  */
 export async function createNotificationsService(deps: NotificationsDeps): Promise<NotificationsService> {

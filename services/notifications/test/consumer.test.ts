@@ -216,6 +216,32 @@ describe('the event consumer', () => {
     expect((await inbox(provider.token)).some((e) => e.kind === 'waitlist_offer')).toBe(false);
   });
 
+  it('tells both sides of a meeting link that came late, and gives the booking’s reminders the link', async () => {
+    const client = await h.user();
+    const provider = await h.user({ role: 'provider', name: 'Dr Ada' });
+    const booking = bookingSnapshot(client, provider, { meetingUrl: null, meetingStatus: 'pending' });
+    const ready = eventOf(events.meetingReady, { bookingId: booking.bookingId, meetingUrl: 'https://meet.example/late', clientId: client.userId, providerUserId: provider.userId });
+
+    await expect(h.handle(ready)).rejects.toThrow(/not known here yet/);
+    await h.handle(eventOf(events.bookingConfirmed, booking));
+    expect((await inbox(client.token))[0]?.body).toContain('Online; the meeting link follows.');
+    expect(await h.handle(ready)).toBe(true);
+
+    for (const user of [client, provider]) {
+      expect((await inbox(user.token))[0]).toMatchObject({ kind: 'meeting_ready', title: 'Meeting link ready: Consultation', data: { meetingUrl: 'https://meet.example/late' } });
+    }
+    expect((await h.ctx.store.bookings.find(h.database.db, booking.bookingId))?.snapshot).toMatchObject({ meetingUrl: 'https://meet.example/late', meetingStatus: 'ready' });
+    const reminders = (await h.ctx.store.emails.forBooking(h.database.db, booking.bookingId)).filter((row) => row.kind === 'booking_reminder');
+    expect(reminders.length).toBeGreaterThan(0);
+    for (const reminder of reminders) expect(reminder.data.booking?.meetingUrl).toBe('https://meet.example/late');
+
+    // A link for a booking cancelled meanwhile is recorded, and nobody is told.
+    const cancelled = bookingSnapshot(client, provider, { meetingUrl: null, meetingStatus: 'pending' });
+    await h.handle(eventOf(events.bookingCancelled, { ...cancelled, status: 'cancelled', cancelledBy: client.userId, reason: null }));
+    await h.handle(eventOf(events.meetingReady, { bookingId: cancelled.bookingId, meetingUrl: 'https://meet.example/void', clientId: client.userId, providerUserId: provider.userId }));
+    expect((await inbox(client.token))[0]?.kind).toBe('booking_cancelled');
+  });
+
   it('keeps the recipients projection from user events, and lets a change for an unknown user be retried', async () => {
     const user = await h.user({ name: 'Old Name' });
 

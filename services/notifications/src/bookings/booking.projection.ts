@@ -49,6 +49,17 @@ export function createBookingProjection(tables: NotificationsTables) {
       return applied.length > 0;
     },
 
+    /**
+     * Records a meeting link made after the booking's event (meeting.ready). Not a state of the
+     * booking: `last_event_at` stays, so the booking events keep their order among themselves.
+     */
+    async setMeetingUrl(db: Db, bookingId: string, meetingUrl: string): Promise<void> {
+      await db
+        .update(bookings)
+        .set({ snapshot: sql`${bookings.snapshot} || jsonb_build_object('meetingUrl', ${meetingUrl}::text, 'meetingStatus', 'ready')` })
+        .where(eq(bookings.id, bookingId));
+    },
+
     async find(db: Db, bookingId: string): Promise<{ snapshot: BookingSnapshot; status: string; lastEventAt: Date } | undefined> {
       const [row] = await db
         .select({ snapshot: bookings.snapshot, status: bookings.status, lastEventAt: bookings.lastEventAt })

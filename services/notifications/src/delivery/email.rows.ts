@@ -71,6 +71,14 @@ export function createEmailRows(tables: NotificationsTables) {
       return rows.map((row) => row.id);
     },
 
+    /** Gives the booking's pending reminders a meeting link that arrived after they were planned. */
+    async setReminderMeetingUrl(db: Db, bookingId: string, meetingUrl: string): Promise<void> {
+      await db
+        .update(emails)
+        .set({ data: sql`jsonb_set(${emails.data}, '{booking,meetingUrl}', to_jsonb(${meetingUrl}::text))` })
+        .where(and(eq(emails.bookingId, bookingId), eq(emails.kind, 'booking_reminder'), eq(emails.status, 'pending')));
+    },
+
     /** Pending rows due by `horizon`, in keyset pages on (send_after, id). */
     async pendingDue(db: Db, horizon: Date, after: { sendAfter: Date; id: string } | undefined, limit: number): Promise<PlannedEmail[]> {
       const rows = await db

@@ -114,6 +114,22 @@ export const bookingHandlers: Readonly<Record<string, EventHandler>> = {
   },
 
   /**
+   * The calendar service made a meeting link the booking's confirmation could not wait for. The
+   * booking comes from the projection (its booking.confirmed may still be in flight on another
+   * handler: throwing lets the bus try again); a booking no longer confirmed is told nothing.
+   */
+  async 'meeting.ready'(tx, ctx, raw, effects) {
+    const event = parseEvent(events.meetingReady, raw);
+    const { bookingId, meetingUrl } = event.data;
+    const found = await ctx.store.bookings.find(tx, bookingId);
+    if (found === undefined) throw new Error(`booking ${bookingId} of the meeting is not known here yet`);
+    await ctx.store.bookings.setMeetingUrl(tx, bookingId, meetingUrl);
+    await ctx.store.emails.setReminderMeetingUrl(tx, bookingId, meetingUrl);
+    if (found.status !== 'confirmed') return;
+    await deliverToParties(tx, ctx, event, { ...found.snapshot, meetingUrl, meetingStatus: 'ready' }, 'meeting_ready', effects);
+  },
+
+  /**
    * The offer's booking is the hold that booking.held (same transaction upstream) described. That
    * event may still be in flight on another handler: throwing lets the bus try again shortly.
    */
