@@ -303,6 +303,15 @@ export async function collectExchanges(inject: Inject, deps: ScenarioDeps): Prom
   await step('open a live stream with a token in the query', 200, { method: 'GET', url: `${inbox}/stream?access_token=${secondClient.accessToken}`, stream: true });
   await step('open a live stream without a token', 401, { method: 'GET', url: `${inbox}/stream`, stream: true });
 
+  // The job queues, as an administrator sees them.
+  const queues = '/api/v1/admin/queues';
+  await step('list the job queues', 200, { method: 'GET', url: queues, token: admin });
+  await step('list the job queues as a client', 403, { method: 'GET', url: queues, token: client });
+  await step('list the failed email jobs', 200, { method: 'GET', url: `${queues}/notifications-email/failed?limit=5`, token: admin });
+  await step('list the failed jobs of an unknown queue', 404, { method: 'GET', url: `${queues}/no-such-queue/failed`, token: admin });
+  await step('list failed jobs with a bad limit', 400, { method: 'GET', url: `${queues}/notifications-email/failed?limit=0`, token: admin });
+  await step('retry an unknown failed job', 404, { method: 'POST', url: `${queues}/notifications-email/jobs/email-unknown/retry`, token: admin });
+
   // The gateway's per-address limit, on a public route from one address.
   const address = '192.0.2.77';
   let limited: LightMyRequestResponse | undefined;

@@ -8,6 +8,7 @@ import {
   installAuth,
   type App,
   type Logger,
+  type TokenVerifier,
   type ServiceModule,
 } from '@timeslot/kernel';
 import { createGatewayApp, parseRouteTable, registerProxy } from '@timeslot/gateway';
@@ -19,8 +20,8 @@ import {
   signingKeysFromJwks,
   type IdentityService,
 } from '@timeslot/identity';
-import { createNotificationsService, notificationsPrefixes } from '@timeslot/notifications';
-import { createSchedulingService, schedulingPrefixes } from '@timeslot/scheduling';
+import { createNotificationsService, emailQueue, notificationsPrefixes } from '@timeslot/notifications';
+import { createSchedulingService, holdQueue, schedulingPrefixes, waitlistQueue } from '@timeslot/scheduling';
 import {
   calendarPrefixes,
   createCalendarService,
@@ -75,6 +76,9 @@ function googleSettings(config: Config): GoogleSettings | undefined {
     timeoutMs: 10_000,
   };
 }
+
+/** Every job queue of the installation: the admin API and the metrics show them all. */
+const allQueues = [emailQueue, holdQueue, waitlistQueue];
 
 export interface BuildOptions {
   readonly config: Config;
@@ -198,6 +202,7 @@ export async function buildTimeslot(options: BuildOptions): Promise<Timeslot> {
     );
   }
 
+  let verifyToken: TokenVerifier = () => Promise.reject(new Error('tokens are not verified yet'));
   // One module for both roles: the API (inbox, event consumer) and the email workers scale apart.
   const notificationsRoles = { api: local.includes('notifications'), worker: local.includes('notifications-worker') };
   if (notificationsRoles.api || notificationsRoles.worker) {
@@ -211,6 +216,10 @@ export async function buildTimeslot(options: BuildOptions): Promise<Timeslot> {
         jobs: infrastructure.jobs,
         logger: logger.child({ service: 'notifications' }),
         roles: notificationsRoles,
+        queues: allQueues,
+        // The verifier is made below, once identity's keys are known; the board only calls it per request.
+        ...(infrastructure.bullQueues === undefined ? {} : { board: { queues: infrastructure.bullQueues(allQueues), verify: (token: string) => verifyToken(token) } }),
+        devMail: mode === 'embedded' && config.SMTP_URL === undefined,
         options: {
           ...(config.PUBLIC_URL === undefined ? {} : { publicUrl: config.PUBLIC_URL }),
           emailFrom: config.EMAIL_FROM,
@@ -236,7 +245,8 @@ export async function buildTimeslot(options: BuildOptions): Promise<Timeslot> {
   }
   // Every process (gateway or service) refuses the tokens of accounts identity has disabled.
   const accountStatus = createAccountStatusCheck({ cache: infrastructure.cache, logger: logger.child({ component: 'auth' }) });
-  const verify = createTokenVerifier({ issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, keys: keyResolver, accountStatus });
+  const verify: TokenVerifier = createTokenVerifier({ issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, keys: keyResolver, accountStatus });
+  verifyToken = verify;
   const trustProxy = parseTrustProxy(config.TRUST_PROXY);
 
   let app: App;

@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import type { Queue } from 'bullmq';
 import type { Cache, Database, EventBus, JobQueue, RateLimitStore } from '@timeslot/ports';
 import {
   createBullMqJobQueue,
@@ -30,6 +31,8 @@ export interface Infrastructure {
   readonly attemptLimits: RateLimitStore;
   readonly bus: EventBus;
   readonly jobs: JobQueue;
+  /** Distributed mode: the BullMQ queues behind `jobs`, by name, for the queue board. */
+  readonly bullQueues?: (names: readonly string[]) => Queue[];
   /** Dependencies /readyz checks; Redis is not critical (a cache and a job transport, see docs/architecture.md). */
   readonly readiness: Record<string, ReadinessCheck>;
   /** Embedded mode: this process's lock on DATA_DIR, released by close(). */
@@ -123,7 +126,8 @@ async function distributed(config: Config, needs: InfrastructureNeeds, logger: L
   const rateLimits = createRedisRateLimitStore({ url: redisUrl, keyPrefix: `${config.NAMESPACE}:rl:`, logger });
   // A gateway-only process publishes, consumes and enqueues nothing; it still gets a bus and a
   // job queue so the types are uniform, but in-process ones that open no connection.
-  const jobs = needs.database ? createBullMqJobQueue({ url: redisUrl, prefix: config.NAMESPACE, logger }) : createMemoryJobQueue();
+  const bullMq = needs.database ? createBullMqJobQueue({ url: redisUrl, prefix: config.NAMESPACE, logger }) : undefined;
+  const jobs = bullMq ?? createMemoryJobQueue();
   const bus = needs.database ? createRabbitMqEventBus({ url: required('AMQP_URL'), exchange: `${config.NAMESPACE}.events`, logger }) : createMemoryEventBus({ logger });
   const readiness: Record<string, ReadinessCheck> = {
     // Without Redis reads go to the database, jobs are re-armed by sweeps and rate limits fail
@@ -133,5 +137,6 @@ async function distributed(config: Config, needs: InfrastructureNeeds, logger: L
   if (database !== undefined) readiness.database = () => database.ping();
   if (needs.database) readiness.broker = () => bus.ping();
   const attemptLimits = createFallbackRateLimitStore({ shared: rateLimits, logger });
-  return withClose({ database, cache, rateLimits, attemptLimits, bus, jobs, readiness });
+  const bullQueues = bullMq === undefined ? undefined : (names: readonly string[]) => names.map((name) => bullMq.queue(name));
+  return withClose({ database, cache, rateLimits, attemptLimits, bus, jobs, readiness, ...(bullQueues === undefined ? {} : { bullQueues }) });
 }

@@ -1,11 +1,24 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { Gauge, type Registry } from 'prom-client';
-import { createEventOutbox, createOutboxRelay, loadMigrations, migrate, outboxMigrations, registerOutboxLagMetric } from '@timeslot/adapters';
-import type { Logger, ServiceModule } from '@timeslot/kernel';
+import type { Queue } from 'bullmq';
+import {
+  createEventOutbox,
+  createOutboxRelay,
+  loadMigrations,
+  migrate,
+  outboxMigrations,
+  registerJobQueueMetrics,
+  registerOutboxLagMetric,
+} from '@timeslot/adapters';
+import type { Logger, ServiceModule, TokenVerifier } from '@timeslot/kernel';
 import type { Cache, Database, EventBus, JobQueue, JobWorker, Subscription } from '@timeslot/ports';
 import { resolveOptions, type NotificationsContext, type NotificationsOptions } from './context';
+import { registerQueueBoard } from './admin/board';
 import { queueAdminErrorCodes } from './admin/queue-admin.errors';
+import { registerQueueAdminRoutes } from './admin/queue-admin.routes';
+import { emailQueue } from './context';
+import { registerDevMailRoutes } from './email/dev-mail.routes';
 import { createEmailQueue } from './delivery/email.queue';
 import { startEmailWorkers } from './email/email.worker';
 import { consumeEvents } from './events/event.consumer';
@@ -27,8 +40,12 @@ export { notificationKinds, defaultChannels, type Channel, type NotificationKind
 export const notificationsErrorCodes = { ...inboxErrorCodes, ...queueAdminErrorCodes } as const;
 export { consumerName as notificationsConsumerName, handleEvent as handleNotificationEvent } from './events/event.consumer';
 
-/** The paths the gateway routes to notifications; known without building the service. */
-export const notificationsPrefixes = ['/api/v1/notifications'] as const;
+/**
+ * The paths the gateway routes to notifications; known without building the service. The queue
+ * admin API and the queue board (distributed mode) are served here because this service owns the
+ * busiest queue; they show every queue of the installation.
+ */
+export const notificationsPrefixes = ['/api/v1/notifications', '/api/v1/admin/queues', '/admin/queues'] as const;
 
 /**
  * What this process does of the service. API replicas serve the inbox and consume events (which
@@ -49,6 +66,12 @@ export interface NotificationsDeps {
   readonly logger: Logger;
   readonly roles?: NotificationsRoles;
   readonly options?: NotificationsOptions;
+  /** Every job queue of the installation, for the admin API and the queue metrics (default: the email queue). */
+  readonly queues?: readonly string[];
+  /** Serve the Bull Board at /admin/queues (distributed mode: BullMQ queues, admins only). */
+  readonly board?: { readonly queues: readonly Queue[]; readonly verify: TokenVerifier };
+  /** Serve /dev/mail, the .eml messages written without SMTP (embedded mode only). */
+  readonly devMail?: boolean;
 }
 
 export interface NotificationsService extends ServiceModule {
@@ -112,7 +135,12 @@ export async function createNotificationsService(deps: NotificationsDeps): Promi
     const app = instance.withTypeProvider<ZodTypeProvider>();
     registry = app.metrics.registry;
     registerOutboxLagMetric(app.metrics.registry, 'notifications', relay);
+    if (roles.worker && deps.devMail === true) registerDevMailRoutes(app, { mailDir: options.mailDir });
     if (!roles.api) return;
+    const queues = deps.queues ?? [emailQueue];
+    registerJobQueueMetrics(app.metrics.registry, deps.jobs, queues);
+    registerQueueAdminRoutes(app, { jobs: deps.jobs, queues });
+    if (deps.board !== undefined) await registerQueueBoard(app, { queues: deps.board.queues, verify: deps.board.verify });
     registerStreamGauge(app.metrics.registry, hub);
     registerInboxRoutes(app, context);
     registerPreferenceRoutes(app, context);

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import type { Registry } from 'prom-client';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { createEventOutbox, createOutboxRelay, loadMigrations, migrate, outboxMigrations, registerOutboxLagMetric } from '@timeslot/adapters';
 import type { Logger, ServiceModule } from '@timeslot/kernel';
@@ -16,6 +17,8 @@ import { schedulingTables } from './tables';
 
 export type { SchedulingOptions } from './context';
 export { computeSlots } from './slots/compute';
+/** The job queues scheduling uses, for the admin API and the queue metrics. */
+export { holdQueue, waitlistQueue } from './bookings/booking.queues';
 
 /** Every code the scheduling service returns besides the common ones; docs/errors.md lists them. */
 export const schedulingErrorCodes = { ...providerErrorCodes, ...bookingErrorCodes } as const;
@@ -63,8 +66,11 @@ export async function createSchedulingService(deps: SchedulingDeps): Promise<Sch
   let workers: JobWorker[] = [];
   let subscription: Subscription | undefined;
 
+  let registry: Registry | undefined;
+
   const routes: FastifyPluginAsync = async (instance) => {
     const app = instance.withTypeProvider<ZodTypeProvider>();
+    registry = app.metrics.registry;
     registerOutboxLagMetric(app.metrics.registry, 'scheduling', relay);
     registerBookingJobMetrics(app.metrics.registry, context);
     registerProviderRoutes(app, context);
@@ -81,7 +87,7 @@ export async function createSchedulingService(deps: SchedulingDeps): Promise<Sch
     },
     async start() {
       relay.start();
-      workers = await startBookingWorkers(context);
+      workers = await startBookingWorkers(context, registry === undefined ? {} : { registry });
       subscription = await subscribeToCalendar(context, deps.bus);
     },
     async stop() {

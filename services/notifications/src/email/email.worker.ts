@@ -1,4 +1,5 @@
 import type { Registry } from 'prom-client';
+import { instrumentedWorkerOptions } from '@timeslot/adapters';
 import { PermanentJobError, isPermanentJobError, type Job, type JobQueue, type JobWorker } from '@timeslot/ports';
 import { emailQueue, type NotificationsContext } from '../context';
 import type { NotificationKind } from '../kinds';
@@ -186,10 +187,12 @@ export async function startEmailWorkers(ctx: NotificationsContext, registry?: Re
     options.mailer ??
     createMailer({ smtpUrl: ctx.options.smtpUrl, mailDir: ctx.options.mailDir, from: ctx.options.emailFrom, logger: ctx.logger, maxConnections: concurrency });
   const deps: Deps = { ctx, repository, mailer, leaseMs: options.leaseMs ?? 120_000, orderWaitLimitMs: options.orderWaitLimitMs ?? 600_000 };
-  const worker = await ctx.jobs.process<EmailJob>(emailQueue, (job) => handleEmailJob(deps, job), {
-    concurrency,
-    rateLimit: options.rateLimit ?? { max: ctx.options.emailRatePerMinute, durationMs: 60_000 },
-  });
+  const workerOptions = { concurrency, rateLimit: options.rateLimit ?? { max: ctx.options.emailRatePerMinute, durationMs: 60_000 } };
+  const worker = await ctx.jobs.process<EmailJob>(
+    emailQueue,
+    (job) => handleEmailJob(deps, job),
+    registry === undefined ? workerOptions : instrumentedWorkerOptions(registry, workerOptions),
+  );
 
   let closed = false;
   let sweeping: Promise<void> = Promise.resolve();

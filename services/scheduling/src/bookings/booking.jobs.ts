@@ -1,4 +1,6 @@
-import type { JobWorker } from '@timeslot/ports';
+import type { Registry } from 'prom-client';
+import { instrumentedWorkerOptions } from '@timeslot/adapters';
+import type { JobWorker, WorkerOptions } from '@timeslot/ports';
 import type { SchedulingContext } from '../context';
 import { createWaitlistRepository } from '../waitlist/waitlist.repository';
 import { processWaitlistJob } from '../waitlist/waitlist.service';
@@ -15,6 +17,8 @@ export interface BookingWorkerOptions {
    * jobs of pending holds and re-check the waitlists (default 2 s; a look is a flag test).
    */
   readonly rearmCheckMs?: number;
+  /** Where job durations are recorded (`job_duration_seconds`), when given. */
+  readonly registry?: Registry;
 }
 
 const SWEEP_BATCH = 500;
@@ -62,19 +66,21 @@ async function recheckWaitlists(ctx: SchedulingContext): Promise<void> {
  * number of replicas at once.
  */
 export async function startBookingWorkers(ctx: SchedulingContext, options: BookingWorkerOptions = {}): Promise<JobWorker[]> {
+  const instrumented = (workerOptions: WorkerOptions): WorkerOptions =>
+    options.registry === undefined ? workerOptions : instrumentedWorkerOptions(options.registry, workerOptions);
   const holds = await ctx.jobs.process<HoldJob>(
     holdQueue,
     async (job) => {
       await expireHold(ctx, job.data.bookingId, job.requestId);
     },
-    { concurrency: 4 },
+    instrumented({ concurrency: 4 }),
   );
   const waitlist = await ctx.jobs.process<WaitlistJob>(
     waitlistQueue,
     async (job) => {
       await processWaitlistJob(ctx, job.data, job.requestId);
     },
-    { concurrency: 1 },
+    instrumented({ concurrency: 1 }),
   );
 
   let closed = false;
