@@ -124,5 +124,11 @@ describe('notifications in the embedded app', () => {
     );
     expect(confirmation?.to).toMatchObject({ text: expect.stringContaining('bob@example.com') });
     expect(confirmation?.text).toContain(wallClock);
+
+    // And a newcomer sees it at /dev/mail, served by the same server (embedded, no SMTP).
+    const listing = await fetch(`${base}/dev/mail`);
+    expect(listing.status).toBe(200);
+    expect(listing.headers.get('content-type')).toContain('text/html');
+    expect(await listing.text()).toContain('Bestätigt: Sprechstunde');
   });
 });
