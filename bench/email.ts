@@ -6,7 +6,9 @@
  * 2. delay from an `emails` row committed and its job enqueued to the SMTP server's acceptance,
  *    at 80% of the default limit (300/min), p50 and p99;
  * 3. sent per minute under a backlog, against the limit (300/min, counted in 10-second windows so
- *    the run stays short).
+ *    the run stays short);
+ * 4. delay from a booking confirmed (the API's 201) to its confirmation email accepted by SMTP,
+ *    through the whole distributed path (bench/booking-email.ts).
  *
  *   npm run bench:email            # BENCH_DURATION (default 10) seconds per enqueue loop
  *
@@ -23,6 +25,7 @@ import { createNotificationsService } from '@timeslot/notifications';
 import { enqueueEmail, startEmailWorkers } from '@timeslot/notifications/email/email.worker';
 import { bookingSnapshot, rows, startSmtp } from '../services/notifications/test/email/harness';
 import { deleteRedisKeys, repoRoot, testServers, uniqueName } from '@timeslot/testing';
+import { bookingToEmail, type BookingEmailDelay } from './booking-email';
 import { duration, measureLoop, percentile, results } from './lib';
 
 const quiet = { warn: () => undefined, info: () => undefined };
@@ -128,6 +131,7 @@ async function main(): Promise<void> {
   try {
     await enqueueRates(prefix);
     await delivery(prefix);
+    summary.bookingToEmail = await bookingToEmail();
   } finally {
     await deleteRedisKeys(redis, prefix);
     await redis.quit();
@@ -141,6 +145,7 @@ async function main(): Promise<void> {
       `enqueue: ${enqueue.ours} jobs/s, raw BullMQ ${enqueue.raw} jobs/s: ${(enqueue.ratio * 100).toFixed(1)}%   (target >= 2,000 jobs/s and >= 80%)`,
       `row → SMTP at 240/min: p50 ${delay.p50} ms, p99 ${delay.p99} ms`,
       `backlog: ${backlog.sentPerMinute} sent/min against 300/min (${(backlog.ofLimit * 100).toFixed(1)}%)`,
+      `booking confirmed (201) → confirmation accepted by SMTP, distributed, ${(summary.bookingToEmail as BookingEmailDelay).bookings} bookings at 4/s: p50 ${(summary.bookingToEmail as BookingEmailDelay).p50} ms, p99 ${(summary.bookingToEmail as BookingEmailDelay).p99} ms`,
     ].join('\n'),
   );
   await mkdir(path.join(repoRoot, 'bench/results'), { recursive: true });
