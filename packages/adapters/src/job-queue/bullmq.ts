@@ -1,9 +1,9 @@
-import { Queue, Worker } from 'bullmq';
-import type { Job as BullJob } from 'bullmq';
+import { ErrorCode, Queue, Worker } from 'bullmq';
+import type { Job as BullJob, JobState } from 'bullmq';
 import { Redis } from 'ioredis';
 import { withTimeout, type EnqueueOptions, type FailedJob, type Job, type JobQueue, type JobWorker, type QueueCounts, type WorkerOptions } from '@timeslot/ports';
 import { createOutageReporter, createRedisGuard, errorMessage, failFastRedisOptions, reportRedisOutages, type AdapterLogger } from '../redis/resilience';
-import { COMPLETED_KEPT, assertJobId, resolveRetry } from './memory';
+import { COMPLETED_KEPT, assertFailedLimit, assertJobId, notifySettled, resolveRetry } from './memory';
 
 export type JobQueueLogger = AdapterLogger;
 
@@ -51,6 +51,18 @@ function unwrap(data: unknown): { data: unknown; requestId?: string } {
 }
 
 const message = errorMessage;
+
+/** The states `remove` takes a job from (see the port); BullMQ itself would also remove completed ones. */
+const removable: ReadonlySet<JobState | 'unknown'> = new Set(['waiting', 'prioritized', 'delayed', 'failed']);
+
+/** BullMQ's answer when a job is gone or no longer in the state a script expected. */
+const notThere = (error: unknown): boolean => {
+  const code = (error as { code?: unknown }).code;
+  return code === ErrorCode.JobNotExist || code === ErrorCode.JobNotInState;
+};
+
+/** Ids `enqueue` refuses can name no job of ours; with ":" they could name another of BullMQ's keys. */
+const foreignId = (jobId: string): boolean => jobId === '' || jobId.includes(':');
 
 const withDeadline = <T>(work: Promise<T>, ms: number, what: string): Promise<T> => withTimeout(work, ms, `${what} did not finish within ${ms} ms`);
 
@@ -124,12 +136,23 @@ export function createBullMqJobQueue(options: BullMqJobQueueOptions): BullMqJobQ
 
     async process<T>(queue: string, handler: (job: Job<T>) => Promise<void>, workerOptions: WorkerOptions = {}): Promise<JobWorker> {
       queueOf(queue);
-      const { rateLimit } = workerOptions;
+      const { rateLimit, onSettled } = workerOptions;
       const worker = new Worker(
         queue,
         async (job: BullJob) => {
-          const stored = unwrap(job.data) as { data: T; requestId?: string };
-          await handler({ id: job.id ?? '', queue, name: job.name, attempt: job.attemptsMade + 1, ...stored });
+          const attempt = job.attemptsMade + 1;
+          const startedAt = performance.now();
+          const settled = (outcome: 'completed' | 'retry' | 'failed') =>
+            notifySettled(onSettled, { queue, name: job.name, attempt, durationMs: performance.now() - startedAt, outcome });
+          try {
+            const stored = unwrap(job.data) as { data: T; requestId?: string };
+            await handler({ id: job.id ?? '', queue, name: job.name, attempt, ...stored });
+          } catch (error) {
+            // BullMQ retries while attempts remain (attemptsMade counts this one once it throws).
+            settled(attempt < (job.opts.attempts ?? 1) ? 'retry' : 'failed');
+            throw error;
+          }
+          settled('completed');
         },
         {
           connection: workerConnection,
@@ -159,8 +182,10 @@ export function createBullMqJobQueue(options: BullMqJobQueueOptions): BullMqJobQ
       };
     },
 
-    async failed(queue): Promise<FailedJob[]> {
-      const jobs = await queueOf(queue).getJobs(['failed'], 0, -1, true);
+    async failed(queue, failedOptions): Promise<FailedJob[]> {
+      const limit = assertFailedLimit(failedOptions);
+      // The failed set is scored by finish time: ascending for all, descending for the newest few.
+      const jobs = limit === undefined ? await queueOf(queue).getJobs(['failed'], 0, -1, true) : await queueOf(queue).getJobs(['failed'], 0, limit - 1, false);
       return jobs.map((job) => ({
         id: job.id ?? '',
         queue,
@@ -170,6 +195,29 @@ export function createBullMqJobQueue(options: BullMqJobQueueOptions): BullMqJobQ
         error: job.failedReason,
         failedAt: new Date(job.finishedOn ?? job.processedOn ?? job.timestamp).toISOString(),
       }));
+    },
+
+    async remove(queue, jobId) {
+      if (foreignId(jobId)) return false;
+      const target = queueOf(queue);
+      const job = await target.getJob(jobId);
+      if (job === undefined || !removable.has(await job.getState())) return false;
+      // 0 when a worker took the job (and holds its lock) since the state was read.
+      return (await target.remove(jobId)) === 1;
+    },
+
+    async retry(queue, jobId) {
+      if (foreignId(jobId)) return false;
+      const job = await queueOf(queue).getJob(jobId);
+      if (job === undefined) return false;
+      try {
+        // Atomic in Redis: only a job still in the failed set moves back to waiting.
+        await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+        return true;
+      } catch (error) {
+        if (notThere(error)) return false;
+        throw error;
+      }
     },
 
     async counts(queue): Promise<QueueCounts> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EnqueueOptions, FailedJob, Job, JobQueue, JobWorker, QueueCounts, WorkerOptions } from '@timeslot/ports';
+import type { EnqueueOptions, FailedJob, FailedJobsOptions, Job, JobQueue, JobSettled, JobWorker, QueueCounts, WorkerOptions } from '@timeslot/ports';
 
 /** BullMQ keeps this many completed jobs (removeOnComplete); their ids keep deduplicating. */
 export const COMPLETED_KEPT = 1000;
@@ -24,6 +24,24 @@ export function assertJobId(jobId: string | undefined): void {
   if (jobId.includes(':')) throw new TypeError(`Job id "${jobId}" must not contain ":".`);
 }
 
+/** `failed`'s limit must be a whole number of jobs; both adapters refuse anything else alike. */
+export function assertFailedLimit(options: FailedJobsOptions | undefined): number | undefined {
+  const limit = options?.limit;
+  if (limit === undefined) return undefined;
+  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`A failed-jobs limit must be an integer ≥ 1, not ${limit}.`);
+  return limit;
+}
+
+/** Hands `settled` to a worker's onSettled; a throwing metrics hook must not change a job's fate. */
+export function notifySettled(onSettled: WorkerOptions['onSettled'], settled: JobSettled): void {
+  if (onSettled === undefined) return;
+  try {
+    onSettled(settled);
+  } catch {
+    // Documented on WorkerOptions.onSettled: ignored.
+  }
+}
+
 function traced(requestId: string | undefined): { requestId?: string } {
   return requestId === undefined ? {} : { requestId };
 }
@@ -44,6 +62,7 @@ interface MemoryWorker {
   readonly handler: (job: Job) => Promise<void>;
   readonly concurrency: number;
   readonly rateLimit: WorkerOptions['rateLimit'];
+  readonly onSettled: WorkerOptions['onSettled'];
   readonly active: Set<Promise<void>>;
   closed: boolean;
 }
@@ -51,11 +70,12 @@ interface MemoryWorker {
 interface QueueState {
   readonly name: string;
   readonly waiting: StoredJob[];
-  readonly delayed: Map<string, NodeJS.Timeout>;
+  readonly delayed: Map<string, { readonly job: StoredJob; readonly timer: NodeJS.Timeout }>;
   readonly active: Set<string>;
   /** Ids of completed jobs, oldest first. */
   readonly completed: string[];
-  readonly failed: FailedJob[];
+  /** Oldest failure first; the stored job is kept so `retry` can run it again. */
+  readonly failed: { readonly job: StoredJob; readonly record: FailedJob }[];
   /** Every id the queue still knows, in any state: what deduplication checks. */
   readonly known: Set<string>;
   readonly workers: MemoryWorker[];
@@ -104,7 +124,7 @@ export function createMemoryJobQueue(): JobQueue {
       schedulePump(state);
     }, delayMs);
     timer.unref();
-    state.delayed.set(job.id, timer);
+    state.delayed.set(job.id, { job, timer });
   }
 
   // Handlers never run on the enqueuer's stack.
@@ -171,14 +191,22 @@ export function createMemoryJobQueue(): JobQueue {
     state.starts.push(Date.now());
     const attempt = job.attemptsMade + 1;
     const task = (async () => {
+      const startedAt = performance.now();
+      const settled = (outcome: JobSettled['outcome']) =>
+        notifySettled(worker.onSettled, { queue: job.queue, name: job.name, attempt, durationMs: performance.now() - startedAt, outcome });
       try {
         const data: unknown = job.body === undefined ? undefined : JSON.parse(job.body);
         await worker.handler({ id: job.id, queue: job.queue, name: job.name, data, attempt, ...traced(job.requestId) });
+        settled('completed');
         state.active.delete(job.id);
         completed(state, job);
       } catch (error) {
+        job.attemptsMade++;
+        const retrying = job.attemptsMade < job.attempts && !closing;
+        settled(retrying ? 'retry' : 'failed');
         state.active.delete(job.id);
-        failed(state, job, error);
+        if (retrying) delay(state, job, job.backoffMs * 2 ** (job.attemptsMade - 1));
+        else failed(state, job, error);
       }
     })();
     worker.active.add(task);
@@ -197,12 +225,7 @@ export function createMemoryJobQueue(): JobQueue {
   }
 
   function failed(state: QueueState, job: StoredJob, error: unknown): void {
-    job.attemptsMade++;
-    if (job.attemptsMade < job.attempts && !closing) {
-      delay(state, job, job.backoffMs * 2 ** (job.attemptsMade - 1));
-      return;
-    }
-    state.failed.push({
+    const record: FailedJob = {
       id: job.id,
       queue: job.queue,
       name: job.name,
@@ -211,7 +234,24 @@ export function createMemoryJobQueue(): JobQueue {
       ...traced(job.requestId),
       error: error instanceof Error ? error.message : String(error),
       failedAt: new Date().toISOString(),
-    });
+    };
+    state.failed.push({ job, record });
+  }
+
+  /** Takes a job out of the waiting list, the delayed timers or the failed set; false elsewhere. */
+  function take(state: QueueState, jobId: string): boolean {
+    const waiting = state.waiting.findIndex((job) => job.id === jobId);
+    if (waiting >= 0) state.waiting.splice(waiting, 1);
+    else if (state.delayed.has(jobId)) {
+      clearTimeout(state.delayed.get(jobId)?.timer);
+      state.delayed.delete(jobId);
+    } else {
+      const failedAt = state.failed.findIndex((entry) => entry.job.id === jobId);
+      if (failedAt < 0) return false;
+      state.failed.splice(failedAt, 1);
+    }
+    state.known.delete(jobId);
+    return true;
   }
 
   async function closeWorker(state: QueueState, worker: MemoryWorker): Promise<void> {
@@ -258,6 +298,7 @@ export function createMemoryJobQueue(): JobQueue {
         handler: handler as (job: Job) => Promise<void>,
         concurrency: Math.max(1, options.concurrency ?? 1),
         rateLimit: options.rateLimit,
+        onSettled: options.onSettled,
         active: new Set(),
         closed: false,
       };
@@ -266,8 +307,28 @@ export function createMemoryJobQueue(): JobQueue {
       return { close: () => closeWorker(state, worker) };
     },
 
-    async failed(queue) {
-      return [...(queues.get(queue)?.failed ?? [])];
+    async failed(queue, options) {
+      const limit = assertFailedLimit(options);
+      const records = (queues.get(queue)?.failed ?? []).map((entry) => entry.record);
+      return limit === undefined ? records : records.slice(-limit).reverse();
+    },
+
+    async remove(queue, jobId) {
+      assertOpen();
+      const state = queues.get(queue);
+      return state === undefined ? false : take(state, jobId);
+    },
+
+    async retry(queue, jobId) {
+      assertOpen();
+      const state = queues.get(queue);
+      const index = state?.failed.findIndex((entry) => entry.job.id === jobId) ?? -1;
+      const entry = index >= 0 ? state?.failed.splice(index, 1)[0] : undefined;
+      if (state === undefined || entry === undefined) return false;
+      entry.job.attemptsMade = 0;
+      state.waiting.push(entry.job);
+      schedulePump(state);
+      return true;
     },
 
     async counts(queue): Promise<QueueCounts> {
@@ -289,7 +350,7 @@ export function createMemoryJobQueue(): JobQueue {
       closing ??= (async () => {
         const all = [...queues.values()];
         for (const state of all) {
-          for (const timer of state.delayed.values()) clearTimeout(timer);
+          for (const { timer } of state.delayed.values()) clearTimeout(timer);
           clearTimeout(state.rateTimer);
         }
         await Promise.all(all.flatMap((state) => [...state.workers].map((worker) => closeWorker(state, worker))));

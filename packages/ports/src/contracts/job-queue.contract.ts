@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Job, JobQueue } from '../job-queue';
+import type { Job, JobQueue, JobSettled } from '../job-queue';
 import { Seen, deferred, sleep, eventually } from './wait';
 
 export interface JobQueueContractHandles {
@@ -171,6 +171,174 @@ export function jobQueueContract(name: string, make: () => Promise<JobQueueContr
       release.resolve();
       const after = await eventually(() => replica.counts('mixed'), (c) => c.completed + c.failed === 2);
       expect(after).toEqual({ waiting: 0, delayed: 1, active: 0, completed: 1, failed: 1 });
+    });
+
+    it('removes a waiting job so it never runs, and frees its id', async () => {
+      await jobs.enqueue('removal', 'send', { v: 'removed' }, { jobId: 'reminder-1' });
+      expect(await replica.remove('removal', 'reminder-1')).toBe(true);
+      expect((await jobs.counts('removal')).waiting).toBe(0);
+      await jobs.enqueue('removal', 'send', { v: 'marker' }, { jobId: 'marker-1' });
+
+      const seen = new Seen<string>();
+      await jobs.process<{ v: string }>('removal', async (job) => seen.add(job.data.v), { concurrency: 1 });
+      // FIFO: had the removed job stayed, it would have run before the marker.
+      expect(await seen.atLeast(1)).toEqual(['marker']);
+
+      await jobs.enqueue('removal', 'send', { v: 'again' }, { jobId: 'reminder-1' });
+      expect(await seen.atLeast(2)).toEqual(['marker', 'again']);
+    });
+
+    it('removes a delayed job, so a reminder can move to a new time under the same id', async () => {
+      const seen = new Seen<string>();
+      await jobs.process<{ at: string }>('moved', async (job) => seen.add(job.data.at));
+      await jobs.enqueue('moved', 'remind', { at: 'old time' }, { jobId: 'booking-7-reminder', delayMs: 60_000 });
+      expect((await jobs.counts('moved')).delayed).toBe(1);
+
+      expect(await replica.remove('moved', 'booking-7-reminder')).toBe(true);
+      expect(await jobs.counts('moved')).toMatchObject({ delayed: 0, waiting: 0 });
+      await jobs.enqueue('moved', 'remind', { at: 'new time' }, { jobId: 'booking-7-reminder', delayMs: 30 });
+
+      expect(await seen.atLeast(1)).toEqual(['new time']);
+    });
+
+    it('removes a failed job from the failed set', async () => {
+      const attempts = new Seen<number>();
+      await jobs.process('removal-failed', async (job) => {
+        attempts.add(job.attempt);
+        throw new Error('no');
+      });
+      await jobs.enqueue('removal-failed', 'x', {}, { jobId: 'gone-1', attempts: 1 });
+      await eventually(() => jobs.counts('removal-failed'), (c) => c.failed === 1);
+
+      expect(await replica.remove('removal-failed', 'gone-1')).toBe(true);
+
+      expect(await jobs.failed('removal-failed')).toEqual([]);
+      expect((await jobs.counts('removal-failed')).failed).toBe(0);
+      expect(await jobs.retry('removal-failed', 'gone-1')).toBe(false);
+      expect(attempts.items).toEqual([1]);
+    });
+
+    it('does not remove an unknown, a running or a completed job', async () => {
+      const started = deferred();
+      const release = deferred();
+      const done = new Seen<string>();
+      await jobs.process<{ v: string }>('kept', async (job) => {
+        if (job.data.v === 'slow') {
+          started.resolve();
+          await release.promise;
+        }
+        done.add(job.data.v);
+      });
+      expect(await jobs.remove('kept', 'never-enqueued')).toBe(false);
+      expect(await jobs.remove('no-such-queue', 'never-enqueued')).toBe(false);
+
+      await jobs.enqueue('kept', 'step', { v: 'slow' }, { jobId: 'running-1' });
+      await started.promise;
+      expect(await replica.remove('kept', 'running-1')).toBe(false);
+      release.resolve();
+      expect(await done.atLeast(1)).toEqual(['slow']);
+
+      await eventually(() => jobs.counts('kept'), (c) => c.completed === 1);
+      expect(await jobs.remove('kept', 'running-1')).toBe(false);
+      // Still known, so a second enqueue is ignored: the marker runs alone.
+      await jobs.enqueue('kept', 'step', { v: 'duplicate' }, { jobId: 'running-1' });
+      await jobs.enqueue('kept', 'step', { v: 'marker' }, { jobId: 'marker-2' });
+      expect(await done.atLeast(2)).toEqual(['slow', 'marker']);
+    });
+
+    it('retries a failed job with a fresh attempt budget, once', async () => {
+      let healthy = false;
+      const attempts = new Seen<number>();
+      await jobs.process('retried', async (job) => {
+        attempts.add(job.attempt);
+        if (!healthy) throw new Error('provider down');
+      });
+      await jobs.enqueue('retried', 'send', { n: 1 }, { jobId: 'send-1', attempts: 2, backoffMs: 10 });
+      await eventually(() => jobs.failed('retried'), (list) => list.length === 1);
+      expect(attempts.items).toEqual([1, 2]);
+
+      healthy = true;
+      expect(await replica.retry('retried', 'send-1')).toBe(true);
+
+      expect(await attempts.atLeast(3)).toEqual([1, 2, 1]);
+      const after = await eventually(() => jobs.counts('retried'), (c) => c.completed === 1);
+      expect(after).toMatchObject({ failed: 0, completed: 1, waiting: 0 });
+      expect(await jobs.failed('retried')).toEqual([]);
+      expect(await jobs.retry('retried', 'send-1')).toBe(false);
+    });
+
+    it('retries only failed jobs', async () => {
+      expect(await jobs.retry('retry-none', 'never-enqueued')).toBe(false);
+      await jobs.enqueue('retry-none', 'x', {}, { jobId: 'waiting-1' });
+      expect(await jobs.retry('retry-none', 'waiting-1')).toBe(false);
+      expect(await jobs.counts('retry-none')).toMatchObject({ waiting: 1, failed: 0 });
+    });
+
+    it('lists all failed jobs oldest first, or the newest few newest first', async () => {
+      const attempts = new Seen<string>();
+      await jobs.process('failures', async (job) => {
+        attempts.add(job.id);
+        throw new Error(`failed ${job.id}`);
+      }, { concurrency: 1 });
+      // Ids in failure order also sort alike, so two failures in one millisecond keep that order.
+      for (const id of ['fail-1', 'fail-2', 'fail-3']) await jobs.enqueue('failures', 'x', {}, { jobId: id, attempts: 1 });
+      await eventually(() => jobs.counts('failures'), (c) => c.failed === 3);
+
+      expect((await replica.failed('failures')).map((job) => job.id)).toEqual(['fail-1', 'fail-2', 'fail-3']);
+      const newest = await replica.failed('failures', { limit: 2 });
+      expect(newest.map((job) => job.id)).toEqual(['fail-3', 'fail-2']);
+      expect(newest[0]).toMatchObject({ queue: 'failures', name: 'x', attempt: 1, error: 'failed fail-3' });
+      expect((await jobs.failed('failures', { limit: 10 })).map((job) => job.id)).toEqual(['fail-3', 'fail-2', 'fail-1']);
+      await expect(jobs.failed('failures', { limit: 0 })).rejects.toThrow(RangeError);
+      await expect(jobs.failed('failures', { limit: 1.5 })).rejects.toThrow(RangeError);
+    });
+
+    it("tells a worker's onSettled how long each attempt ran and how it ended", async () => {
+      const settled = new Seen<JobSettled>();
+      await jobs.process<{ ok: boolean }>(
+        'settled',
+        async (job) => {
+          await sleep(25);
+          if (!job.data.ok) throw new Error('no');
+        },
+        { concurrency: 1, onSettled: (info) => settled.add(info) },
+      );
+      await jobs.enqueue('settled', 'good', { ok: true });
+      await jobs.enqueue('settled', 'bad', { ok: false }, { attempts: 2, backoffMs: 10 });
+
+      const all = await settled.atLeast(3);
+      expect(all.map(({ name, attempt, outcome }) => ({ name, attempt, outcome }))).toEqual([
+        { name: 'good', attempt: 1, outcome: 'completed' },
+        { name: 'bad', attempt: 1, outcome: 'retry' },
+        { name: 'bad', attempt: 2, outcome: 'failed' },
+      ]);
+      for (const info of all) {
+        expect(info.queue).toBe('settled');
+        expect(info.durationMs).toBeGreaterThanOrEqual(20);
+      }
+    });
+
+    it('a throwing onSettled changes no outcome', async () => {
+      const seen = new Seen<number>();
+      await jobs.process(
+        'settled-throws',
+        async (job) => {
+          seen.add(job.attempt);
+          if (job.name === 'bad') throw new Error('no');
+        },
+        {
+          onSettled: () => {
+            throw new Error('metrics broke');
+          },
+        },
+      );
+      await jobs.enqueue('settled-throws', 'good', {});
+      await jobs.enqueue('settled-throws', 'bad', {}, { attempts: 2, backoffMs: 10 });
+
+      const after = await eventually(() => jobs.counts('settled-throws'), (c) => c.completed + c.failed === 2);
+      expect(after).toMatchObject({ completed: 1, failed: 1 });
+      expect([...seen.items].sort()).toEqual([1, 1, 2]);
+      expect((await jobs.failed('settled-throws'))[0]).toMatchObject({ name: 'bad', attempt: 2, error: 'no' });
     });
 
     it('a closed worker finishes its job, then takes no more', async () => {
