@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { commonErrorCodes } from '@timeslot/kernel';
 import { gatewayErrorCodes } from '@timeslot/gateway';
 import { identityErrorCodes } from '@timeslot/identity';
+import { paymentsErrorCodes } from '@timeslot/payments';
 import { schedulingErrorCodes } from '@timeslot/scheduling';
 import { repoRoot } from '@timeslot/testing';
 import { configSchema } from '../src/config';
@@ -13,7 +14,7 @@ describe('documentation stays true', () => {
   it('docs/errors.md lists exactly the codes the code can return, with their statuses', async () => {
     const doc = await readFile(path.join(repoRoot, 'docs/errors.md'), 'utf8');
     const documented = Object.fromEntries([...doc.matchAll(/^\| `([A-Z_]+)` \| (\d{3}) \|/gm)].map((m) => [m[1], Number(m[2])]));
-    expect(documented).toEqual({ ...commonErrorCodes, ...gatewayErrorCodes, ...identityErrorCodes, ...schedulingErrorCodes });
+    expect(documented).toEqual({ ...commonErrorCodes, ...gatewayErrorCodes, ...identityErrorCodes, ...schedulingErrorCodes, ...paymentsErrorCodes });
   });
 
   it('the README documents every configuration variable', async () => {
