@@ -89,7 +89,12 @@ export const events = {
   bookingCancelled: defineEvent(
     'booking.cancelled',
     1,
-    bookingSnapshot.extend({ cancelledBy: z.uuid(), reason: z.string().nullable() }),
+    bookingSnapshot.extend({
+      cancelledBy: z.uuid(),
+      reason: z.string().nullable(),
+      /** When it was cancelled, by scheduling's clock (the refund policy compares it with the window). */
+      cancelledAt: z.iso.datetime({ offset: true }).optional(),
+    }),
   ),
   bookingRescheduled: defineEvent(
     'booking.rescheduled',

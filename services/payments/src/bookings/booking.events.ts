@@ -49,7 +49,7 @@ interface FollowUp {
   refund?: RefundRow;
 }
 
-async function onBookingGone(ctx: PaymentsContext, event: EventEnvelope<Snapshot & { cancelledBy?: string }>, how: 'expired' | 'cancelled'): Promise<void> {
+async function onBookingGone(ctx: PaymentsContext, event: EventEnvelope<Snapshot & { cancelledBy?: string; cancelledAt?: string | undefined }>, how: 'expired' | 'cancelled'): Promise<void> {
   const { data } = event;
   const orders = createOrderRepository(ctx.tables);
   const follow: FollowUp = {};
@@ -91,7 +91,7 @@ async function onBookingGone(ctx: PaymentsContext, event: EventEnvelope<Snapshot
           : {
               ...cancellationRefund(
                 order,
-                { cancelledBy: data.cancelledBy, cancelledAt: new Date(event.occurredAt), startsAt: new Date(data.startsAt), cancellationWindowMinutes: data.cancellationWindowMinutes ?? order.cancellationWindowMinutes },
+                { cancelledBy: data.cancelledBy, cancelledAt: new Date(data.cancelledAt ?? event.occurredAt), startsAt: new Date(data.startsAt), cancellationWindowMinutes: data.cancellationWindowMinutes ?? order.cancellationWindowMinutes },
                 pending,
                 ctx.options.lateRefundSharePercent,
               ),
