@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { createRemoteJWKSet } from 'jose';
 import {
@@ -19,6 +20,8 @@ import {
   type IdentityService,
 } from '@timeslot/identity';
 import { createSchedulingService, schedulingPrefixes } from '@timeslot/scheduling';
+import { createHttpPaymentsClient, createPaymentsService, paymentsPrefixes, type GatewaySettings, type HttpPaymentsClient } from '@timeslot/payments';
+import type { PaymentsClient } from '@timeslot/ports';
 import { parseTrustProxy, type Config, type Mode, type ServiceName } from './config';
 import { createInfrastructure, type Infrastructure } from './infrastructure';
 
@@ -42,7 +45,22 @@ export interface Timeslot {
 const servicePrefixes: Record<Exclude<ServiceName, 'gateway'>, readonly string[]> = {
   identity: identityPrefixes,
   scheduling: schedulingPrefixes,
+  payments: paymentsPrefixes,
 };
+
+/**
+ * The payment gateway of a payments process. The simulator signs with PAYMENTS_SIMULATOR_SECRET,
+ * or (embedded, one process) a random secret per start; it posts its webhooks to this process's
+ * own address, and its checkout links are absolute under PUBLIC_URL (or that address).
+ */
+function gatewaySettings(config: Config, listening: () => string | undefined): GatewaySettings {
+  return {
+    kind: 'simulator',
+    secret: config.PAYMENTS_SIMULATOR_SECRET ?? randomBytes(32).toString('base64url'),
+    publicUrl: () => config.PUBLIC_URL ?? listening(),
+    webhookBaseUrl: listening,
+  };
+}
 
 export interface BuildOptions {
   readonly config: Config;
@@ -109,6 +127,34 @@ export async function buildTimeslot(options: BuildOptions): Promise<Timeslot> {
     modules.push(identity);
   }
 
+  // Built before scheduling, which calls it: in-process when both run here, over HTTP when
+  // PAYMENTS_URL names another process, not at all otherwise (paid bookings are then only held).
+  const listening: { address?: string } = {};
+  let paymentsClient: PaymentsClient | undefined;
+  let remotePayments: HttpPaymentsClient | undefined;
+  if (local.includes('payments')) {
+    const database = infrastructure.database;
+    if (database === undefined) throw new Error('payments needs a database');
+    const payments = await createPaymentsService({
+      database,
+      bus: infrastructure.bus,
+      logger: logger.child({ service: 'payments' }),
+      gateway: gatewaySettings(config, () => listening.address),
+      options: {
+        lateRefundSharePercent: config.REFUND_LATE_SHARE_PERCENT,
+        gatewayTimeoutMs: config.PAYMENT_GATEWAY_TIMEOUT_MS,
+        // Never on the gateway's public app: other services reach payments on its own address.
+        ...(services.includes('gateway') || config.INTERNAL_TOKEN === undefined ? {} : { internalToken: config.INTERNAL_TOKEN }),
+      },
+    });
+    modules.push(payments);
+    paymentsClient = payments.client;
+  } else if (local.includes('scheduling') && config.PAYMENTS_URL !== undefined) {
+    if (config.INTERNAL_TOKEN === undefined) throw new Error('INTERNAL_TOKEN is required with PAYMENTS_URL');
+    remotePayments = createHttpPaymentsClient({ url: config.PAYMENTS_URL, internalToken: config.INTERNAL_TOKEN, timeoutMs: config.PAYMENTS_TIMEOUT_MS });
+    paymentsClient = remotePayments;
+  }
+
   if (local.includes('scheduling')) {
     const database = infrastructure.database;
     if (database === undefined) throw new Error('scheduling needs a database');
@@ -119,7 +165,8 @@ export async function buildTimeslot(options: BuildOptions): Promise<Timeslot> {
         bus: infrastructure.bus,
         jobs: infrastructure.jobs,
         logger: logger.child({ service: 'scheduling' }),
-        options: { holdMinutes: config.BOOKING_HOLD_MINUTES, waitlistOfferMinutes: config.WAITLIST_OFFER_MINUTES },
+        ...(paymentsClient === undefined ? {} : { payments: paymentsClient }),
+        options: { holdMinutes: config.BOOKING_HOLD_MINUTES, waitlistOfferMinutes: config.WAITLIST_OFFER_MINUTES, paymentTimeoutMs: config.PAYMENTS_TIMEOUT_MS },
       }),
     );
   }
@@ -195,12 +242,14 @@ export async function buildTimeslot(options: BuildOptions): Promise<Timeslot> {
     },
     async listen() {
       const address = await app.listen({ host: config.HOST, port: config.PORT });
+      listening.address = address;
       for (const module of modules) await module.start();
       return address;
     },
     async stop() {
       await app.close();
       for (const module of modules) await module.stop();
+      await remotePayments?.close();
       await infrastructure.close();
     },
   };

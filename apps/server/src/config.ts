@@ -2,7 +2,7 @@ import { z } from 'zod';
 // The config module alone, not the kernel's index: the CLI checks its arguments before loading the server.
 import { env } from '@timeslot/kernel/config';
 
-export const serviceNames = ['gateway', 'identity', 'scheduling'] as const;
+export const serviceNames = ['gateway', 'identity', 'scheduling', 'payments'] as const;
 export type ServiceName = (typeof serviceNames)[number];
 
 /**
@@ -51,6 +51,17 @@ export const configSchema = z
     BOOKING_HOLD_MINUTES: env.int(10, 1),
     WAITLIST_OFFER_MINUTES: env.int(15, 1),
 
+    // Payments (services/payments). Secrets come from here only; they are never logged or returned.
+    PAYMENT_PROVIDER: z.enum(['simulator']).default('simulator'),
+    PAYMENTS_ALLOW_SIMULATOR: env.bool(false),
+    PAYMENTS_SIMULATOR_SECRET: z.string().min(32, 'must be at least 32 characters (openssl rand -base64 32)').optional(),
+    REFUND_LATE_SHARE_PERCENT: z.coerce.number().int().min(0).max(100).default(50),
+    PAYMENT_GATEWAY_TIMEOUT_MS: env.int(10_000, 1),
+    PAYMENTS_URL: z.url().optional(),
+    PAYMENTS_TIMEOUT_MS: env.int(2000, 1),
+    /** The shared secret services present to each other's internal routes (payments', calendar's). */
+    INTERNAL_TOKEN: z.string().min(32, 'must be at least 32 characters (openssl rand -base64 32)').optional(),
+
     SHUTDOWN_GRACE_MS: env.int(25_000, 0),
     SHUTDOWN_DRAIN_MS: env.int(1_000, 0),
   })
@@ -69,8 +80,28 @@ export function checkDistributed(config: Config, services: readonly ServiceName[
   if (services.includes('identity') && config.SIGNING_KEYS === undefined) {
     problems.push('SIGNING_KEYS: required in distributed mode (make one with `timeslot keys generate`)');
   }
+  problems.push(...checkPayments(config, services));
   if (!services.includes('identity') && config.IDENTITY_URL === undefined) {
     problems.push('IDENTITY_URL: required without a local identity service (access tokens are verified with its JWKS)');
+  }
+  return problems;
+}
+
+/**
+ * Distributed payments: the simulator takes "payments" with a button, so a production install
+ * that forgot to configure a real gateway would give paid bookings away; it runs only when
+ * PAYMENTS_ALLOW_SIMULATOR says so (staging, demos, tests), with a secret every replica shares.
+ */
+export function checkPayments(config: Config, services: readonly ServiceName[]): string[] {
+  const problems: string[] = [];
+  if (services.includes('payments') && config.PAYMENT_PROVIDER === 'simulator') {
+    if (!config.PAYMENTS_ALLOW_SIMULATOR) {
+      problems.push('PAYMENT_PROVIDER: the simulator takes no real money; set a real gateway, or PAYMENTS_ALLOW_SIMULATOR=true for a demo or staging install');
+    }
+    if (config.PAYMENTS_SIMULATOR_SECRET === undefined) problems.push('PAYMENTS_SIMULATOR_SECRET: required in distributed mode with the simulator (shared by every payments replica)');
+  }
+  if (config.PAYMENTS_URL !== undefined && config.INTERNAL_TOKEN === undefined) {
+    problems.push('INTERNAL_TOKEN: required with PAYMENTS_URL (the payments service refuses calls without it)');
   }
   return problems;
 }
