@@ -8,6 +8,8 @@ import { createGatewayApp, registerProxy } from '@timeslot/gateway';
 import { createIdentityService, generateSigningKeysJson, signingKeysFromJwks, type IdentityService } from '@timeslot/identity';
 import { createAccountStatusCheck, createLogger, createTokenVerifier, type App } from '@timeslot/kernel';
 import type { Database, JobQueue } from '@timeslot/ports';
+import { createPaymentsService, type PaymentsService } from '@timeslot/payments';
+import { signTimestamped } from '@timeslot/payments/gateways/signatures';
 import { createSchedulingService, type SchedulingService } from '@timeslot/scheduling';
 import { collectExchanges, scenario, type Exchange } from './scenario';
 
@@ -44,7 +46,9 @@ let database: Database;
 let jobs: JobQueue;
 let identity: IdentityService;
 let scheduling: SchedulingService;
+let payments: PaymentsService;
 let app: App;
+const simulatorSecret = 'contract-test-simulator-secret-0123456789';
 let current = Date.parse('2030-01-07T08:00:00.000Z');
 let exchanges: Exchange[] = [];
 let document: Document;
@@ -69,9 +73,13 @@ beforeAll(async () => {
       loginLimits: { perAccount: { max: 2, windowMs: 60_000 }, perIp: { max: 1000, windowMs: 60_000 } },
     },
   });
-  scheduling = await createSchedulingService({ database, cache, bus, jobs, logger, options: { now: () => new Date(current) } });
+  // The simulator without an address to post webhooks to: the scenario confirms its checkout
+  // through the callback (POST /payments/{id}/verify) and signs one webhook itself.
+  payments = await createPaymentsService({ database, bus, logger, gateway: { kind: 'simulator', secret: simulatorSecret }, options: { sweepIntervalMs: 0, now: () => new Date(current) } });
+  scheduling = await createSchedulingService({ database, cache, bus, jobs, logger, payments: payments.client, options: { now: () => new Date(current) } });
   await identity.migrate();
   await scheduling.migrate();
+  await payments.migrate();
   app = await createGatewayApp({
     logger,
     rateLimits,
@@ -87,9 +95,11 @@ beforeAll(async () => {
   });
   await app.register(identity.routes);
   await app.register(scheduling.routes);
+  await app.register(payments.routes);
   await app.ready();
   await identity.start();
   await scheduling.start();
+  await payments.start();
 
   const inject = (options: InjectOptions): Promise<LightMyRequestResponse> => app.inject(options);
   exchanges = await collectExchanges(inject, {
@@ -100,12 +110,14 @@ beforeAll(async () => {
         current = Date.parse(iso);
       },
     },
+    signSimulatorWebhook: (body) => signTimestamped(simulatorSecret, body, Math.floor(current / 1000)),
   });
   document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<Document>();
 }, 120_000);
 
 afterAll(async () => {
   await app?.close();
+  await payments?.stop();
   await scheduling?.stop();
   await identity?.stop();
   await jobs?.close();
