@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { createRemoteJWKSet } from 'jose';
 import {
+  ConfigError,
   createAccountStatusCheck,
   createHttpServer,
   createTokenVerifier,
@@ -22,7 +23,7 @@ import {
 import { createSchedulingService, schedulingPrefixes } from '@timeslot/scheduling';
 import { createHttpPaymentsClient, createPaymentsService, paymentsPrefixes, type GatewaySettings, type HttpPaymentsClient } from '@timeslot/payments';
 import type { PaymentsClient } from '@timeslot/ports';
-import { parseTrustProxy, type Config, type Mode, type ServiceName } from './config';
+import { checkGateway, parseTrustProxy, type Config, type Mode, type ServiceName } from './config';
 import { createInfrastructure, type Infrastructure } from './infrastructure';
 
 export interface Timeslot {
@@ -54,12 +55,29 @@ const servicePrefixes: Record<Exclude<ServiceName, 'gateway'>, readonly string[]
  * own address, and its checkout links are absolute under PUBLIC_URL (or that address).
  */
 function gatewaySettings(config: Config, listening: () => string | undefined): GatewaySettings {
-  return {
-    kind: 'simulator',
-    secret: config.PAYMENTS_SIMULATOR_SECRET ?? randomBytes(32).toString('base64url'),
-    publicUrl: () => config.PUBLIC_URL ?? listening(),
-    webhookBaseUrl: listening,
-  };
+  const problems = checkGateway(config);
+  if (problems.length > 0) throw new ConfigError(problems);
+  const timeoutMs = config.PAYMENT_GATEWAY_TIMEOUT_MS;
+  switch (config.PAYMENT_PROVIDER) {
+    case 'simulator':
+      return {
+        kind: 'simulator',
+        secret: config.PAYMENTS_SIMULATOR_SECRET ?? randomBytes(32).toString('base64url'),
+        publicUrl: () => config.PUBLIC_URL ?? listening(),
+        webhookBaseUrl: listening,
+      };
+    case 'stripe':
+      return { kind: 'stripe', secretKey: config.STRIPE_SECRET_KEY ?? '', webhookSecret: config.STRIPE_WEBHOOK_SECRET ?? '', apiUrl: config.STRIPE_API_URL, timeoutMs };
+    case 'razorpay':
+      return {
+        kind: 'razorpay',
+        keyId: config.RAZORPAY_KEY_ID ?? '',
+        keySecret: config.RAZORPAY_KEY_SECRET ?? '',
+        webhookSecret: config.RAZORPAY_WEBHOOK_SECRET ?? '',
+        apiUrl: config.RAZORPAY_API_URL,
+        timeoutMs,
+      };
+  }
 }
 
 export interface BuildOptions {

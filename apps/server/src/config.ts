@@ -52,9 +52,16 @@ export const configSchema = z
     WAITLIST_OFFER_MINUTES: env.int(15, 1),
 
     // Payments (services/payments). Secrets come from here only; they are never logged or returned.
-    PAYMENT_PROVIDER: z.enum(['simulator']).default('simulator'),
+    PAYMENT_PROVIDER: z.enum(['simulator', 'stripe', 'razorpay']).default('simulator'),
     PAYMENTS_ALLOW_SIMULATOR: env.bool(false),
     PAYMENTS_SIMULATOR_SECRET: z.string().min(32, 'must be at least 32 characters (openssl rand -base64 32)').optional(),
+    STRIPE_SECRET_KEY: z.string().min(1).optional(),
+    STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+    STRIPE_API_URL: z.url().optional(),
+    RAZORPAY_KEY_ID: z.string().min(1).optional(),
+    RAZORPAY_KEY_SECRET: z.string().min(1).optional(),
+    RAZORPAY_WEBHOOK_SECRET: z.string().min(1).optional(),
+    RAZORPAY_API_URL: z.url().optional(),
     REFUND_LATE_SHARE_PERCENT: z.coerce.number().int().min(0).max(100).default(50),
     PAYMENT_GATEWAY_TIMEOUT_MS: env.int(10_000, 1),
     PAYMENTS_URL: z.url().optional(),
@@ -100,10 +107,25 @@ export function checkPayments(config: Config, services: readonly ServiceName[]):
     }
     if (config.PAYMENTS_SIMULATOR_SECRET === undefined) problems.push('PAYMENTS_SIMULATOR_SECRET: required in distributed mode with the simulator (shared by every payments replica)');
   }
+  if (services.includes('payments')) problems.push(...checkGateway(config));
   if (config.PAYMENTS_URL !== undefined && config.INTERNAL_TOKEN === undefined) {
     problems.push('INTERNAL_TOKEN: required with PAYMENTS_URL (the payments service refuses calls without it)');
   }
   return problems;
+}
+
+/** The chosen payment gateway's keys, in either mode. */
+export function checkGateway(config: Config): string[] {
+  const missing = (names: readonly (keyof Config)[]) =>
+    names.filter((name) => config[name] === undefined).map((name) => `${name}: required with PAYMENT_PROVIDER=${config.PAYMENT_PROVIDER}`);
+  switch (config.PAYMENT_PROVIDER) {
+    case 'simulator':
+      return [];
+    case 'stripe':
+      return missing(['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET']);
+    case 'razorpay':
+      return missing(['RAZORPAY_KEY_ID', 'RAZORPAY_KEY_SECRET', 'RAZORPAY_WEBHOOK_SECRET']);
+  }
 }
 
 /** TRUST_PROXY: "false", "true", or a comma-separated list of addresses/CIDRs. */

@@ -8,6 +8,7 @@ export const paymentsErrorCodes = {
   PAYMENT_NOT_FOUND: 404,
   PAYMENT_NOT_PAYABLE: 409,
   PAYMENT_NOT_REFUNDABLE: 409,
+  PAYMENT_NOT_COMPLETED: 409,
   REFUND_EXCEEDS_REFUNDABLE: 409,
   IDEMPOTENCY_KEY_REUSED: 422,
   CHECKOUT_LINK_INVALID: 404,
@@ -29,6 +30,7 @@ const paymentsError = appErrorFactory(paymentsErrorCodes);
 export const paymentsErrors = {
   notFound: () => paymentsError('PAYMENT_NOT_FOUND', 'No such payment.'),
   notPayable: (status: string) => paymentsError('PAYMENT_NOT_PAYABLE', `This payment is ${status}: it cannot be paid now.`),
+  notCompleted: (gatewayStatus: string) => paymentsError('PAYMENT_NOT_COMPLETED', `The payment gateway has not taken this payment (${gatewayStatus}): complete the checkout first.`),
   notRefundable: (status: string) => paymentsError('PAYMENT_NOT_REFUNDABLE', `This payment is ${status}: only captured money can be refunded.`),
   refundExceeds: (refundable: number, currency: string) =>
     paymentsError('REFUND_EXCEEDS_REFUNDABLE', `At most ${refundable} (minor units of ${currency}) can still be refunded.`),

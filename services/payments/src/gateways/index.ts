@@ -1,16 +1,21 @@
 import type { Logger } from '@timeslot/kernel';
 import type { PaymentProvider } from './gateway';
+import { createRazorpayGateway, type RazorpaySettings } from './razorpay';
 import { createSimulatorGateway, type SimulatorGateway } from './simulator';
+import { createStripeGateway, type StripeSettings } from './stripe';
 
 export type { PaymentProvider } from './gateway';
 
 /** Which gateway an installation uses, with its settings (secrets come from config only). */
-export type GatewaySettings = {
-  readonly kind: 'simulator';
-  readonly secret: string;
-  readonly publicUrl?: () => string | undefined;
-  readonly webhookBaseUrl?: () => string | undefined;
-};
+export type GatewaySettings =
+  | {
+      readonly kind: 'simulator';
+      readonly secret: string;
+      readonly publicUrl?: () => string | undefined;
+      readonly webhookBaseUrl?: () => string | undefined;
+    }
+  | ({ readonly kind: 'stripe' } & StripeSettings)
+  | ({ readonly kind: 'razorpay' } & RazorpaySettings);
 
 export function createGateway(settings: GatewaySettings, logger: Logger): { gateway: PaymentProvider; simulator?: SimulatorGateway } {
   switch (settings.kind) {
@@ -23,5 +28,9 @@ export function createGateway(settings: GatewaySettings, logger: Logger): { gate
       });
       return { gateway: simulator, simulator };
     }
+    case 'stripe':
+      return { gateway: createStripeGateway(settings) };
+    case 'razorpay':
+      return { gateway: createRazorpayGateway(settings) };
   }
 }
