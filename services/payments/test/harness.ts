@@ -62,6 +62,8 @@ export interface HarnessOptions {
   readonly scheduling?: Omit<SchedulingOptions, 'now'>;
   /** Default: the simulator with `simulatorSecret`, posting webhooks to this harness's own port. */
   readonly gateway?: (self: () => string | undefined) => GatewaySettings;
+  /** Where log lines go (level debug); silent without it. */
+  readonly logDestination?: NodeJS.WritableStream;
 }
 
 export interface PaidSetup {
@@ -121,7 +123,7 @@ export async function createPaymentsHarness(options: HarnessOptions = {}): Promi
   const bus = createMemoryEventBus();
   const jobs = createMemoryJobQueue();
   const rateLimits = createMemoryRateLimitStore();
-  const logger = createLogger({ level: 'silent' });
+  const logger = options.logDestination === undefined ? createLogger({ level: 'silent' }) : createLogger({ level: 'debug', destination: options.logDestination });
   const generous = { max: 1_000_000, windowMs: 60_000 };
   const identity = await createIdentityService({
     database,

@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Stripe from 'stripe';
 import { eventually } from '@timeslot/ports/contracts/wait';
@@ -17,11 +18,16 @@ let fake: FakeStripe;
 let h: PaymentsHarness;
 let setup: PaidSetup;
 let hour = 8;
+/** Every log line the services wrote. */
+const logs: string[] = [];
 
 beforeAll(async () => {
   fake = new FakeStripe(secretKey, webhookSecret);
   await fake.start();
+  const sink = new PassThrough();
+  sink.on('data', (chunk: Buffer) => logs.push(...chunk.toString('utf8').split('\n').filter((line) => line !== '')));
   h = await createPaymentsHarness({
+    logDestination: sink,
     gateway: () => ({ kind: 'stripe', secretKey, webhookSecret, apiUrl: fake.url, timeoutMs: 2000 }),
     payments: { gatewayTimeoutMs: 2000 },
   });
@@ -151,5 +157,16 @@ describe('Stripe down during a payment', () => {
     expect(await h.payments.sweep()).toMatchObject({ refunded: 1 });
     expect(await h.orderStatus(orderId, 'refunded')).toBe('refunded');
     expect(fake.refunds.size).toBeGreaterThan(0);
+  });
+});
+
+describe('logs', () => {
+  it('record every refused webhook with its code, and never a key or secret', () => {
+    const refused = logs.map((line) => JSON.parse(line) as { msg?: string; code?: string }).filter((entry) => entry.msg === 'gateway webhook refused');
+    expect(refused.map((entry) => entry.code)).toEqual(expect.arrayContaining(['WEBHOOK_TIMESTAMP_STALE', 'WEBHOOK_SIGNATURE_INVALID', 'WEBHOOK_AMOUNT_MISMATCH']));
+    // Stripe was down for a while: the failures were logged, without what they were called with.
+    expect(logs.some((line) => line.includes('could not make the order'))).toBe(true);
+    expect(logs.some((line) => line.includes('could not refund'))).toBe(true);
+    expect(logs.filter((line) => line.includes(secretKey) || line.includes(webhookSecret))).toEqual([]);
   });
 });
