@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
-import type { Db, PaymentStatus } from '@timeslot/ports';
+import { quoteIdentifier } from '@timeslot/adapters';
+import type { Database, Db, PaymentStatus } from '@timeslot/ports';
 import type { OrderRow, PaymentsTables, TransitionRow } from '../tables';
 import { canTransition } from './order.model';
 
-export type NewOrder = Omit<OrderRow, 'refundedAmount' | 'attempts' | 'lastError' | 'gatewayPaymentId' | 'checkoutUrl' | 'clientSecret' | 'gatewayOrderId'>;
+export type NewOrder = Omit<OrderRow, 'refundedAmount' | 'lastError' | 'gatewayPaymentId' | 'checkoutUrl' | 'clientSecret' | 'gatewayOrderId'>;
 
 /** What a status change records besides the status: why, the gateway's reference, the amount. */
 export interface TransitionNote {
@@ -22,6 +24,61 @@ export interface OrderListFilter {
   readonly limit: number;
 }
 
+/** The statement per schema, text and prepared-statement name, built once. */
+const insertBySchema = new Map<string, { text: string; name: string }>();
+
+function insertStatement(schema: string): { text: string; name: string } {
+  let statement = insertBySchema.get(schema);
+  if (statement === undefined) {
+    const s = quoteIdentifier(schema);
+    // Data-modifying CTEs all run: the transition row exists exactly when the order does.
+    const text = `with o as (
+        insert into ${s}.orders (id, booking_id, client_id, provider_id, provider_user_id, service_id, description, amount, currency, status, gateway,
+          booking_status, starts_at, hold_expires_at, cancellation_window_minutes, attempts, next_attempt_at, created_at, updated_at)
+        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'created', $10, 'pending_payment', $11, $12, $13, $14, $15, $16, $16)
+        on conflict (booking_id) do nothing
+        returning id, created_at),
+      t as (insert into ${s}.transitions (order_id, from_status, to_status, reason, at) select id, null, 'created', 'order created', created_at from o)
+      select count(*)::int as inserted from o`;
+    statement = { text, name: `order_insert_${createHash('sha1').update(schema).digest('hex').slice(0, 16)}` };
+    insertBySchema.set(schema, statement);
+  }
+  return statement;
+}
+
+/**
+ * A new order (status created) and its first transition in one statement, unless the booking has
+ * an order already (one per booking, by its unique index): the hot path of every paid booking.
+ * Resolves with the row when it was inserted.
+ */
+export async function insertNewOrder(database: Database, schema: string, order: NewOrder): Promise<OrderRow | undefined> {
+  const statement = insertStatement(schema);
+  const rows = await database.query<{ inserted: number }>(
+    statement.text,
+    [
+      order.id,
+      order.bookingId,
+      order.clientId,
+      order.providerId,
+      order.providerUserId,
+      order.serviceId,
+      order.description,
+      order.amount,
+      order.currency,
+      order.gateway,
+      order.startsAt.toISOString(),
+      order.holdExpiresAt?.toISOString() ?? null,
+      order.cancellationWindowMinutes,
+      order.attempts,
+      order.nextAttemptAt?.toISOString() ?? null,
+      order.createdAt.toISOString(),
+    ],
+    { name: statement.name },
+  );
+  if (rows[0]?.inserted !== 1) return undefined;
+  return { ...order, status: 'created', bookingStatus: 'pending_payment', refundedAmount: 0, lastError: null, gatewayOrderId: null, gatewayPaymentId: null, checkoutUrl: null, clientSecret: null };
+}
+
 /** All SQL about orders and their transitions. Every method takes the handle to use, so it works inside a transaction. */
 export function createOrderRepository(tables: PaymentsTables) {
   const { orders, transitions } = tables;
@@ -34,7 +91,7 @@ export function createOrderRepository(tables: PaymentsTables) {
 
   return {
     /** The order, unless the booking has one already (one order per booking, by its unique index). */
-    async insertIfAbsent(db: Db, order: NewOrder): Promise<boolean> {
+    async insertIfAbsent(db: Db, order: Omit<NewOrder, 'attempts'>): Promise<boolean> {
       const rows = await db.insert(orders).values(order).onConflictDoNothing({ target: orders.bookingId }).returning({ id: orders.id });
       if (rows.length > 0) {
         await db.insert(transitions).values({ orderId: order.id, fromStatus: null, toStatus: order.status, reason: order.status === 'created' ? 'order created' : 'booking gone before its order', at: order.createdAt });
@@ -49,14 +106,15 @@ export function createOrderRepository(tables: PaymentsTables) {
 
     /**
      * Take the right to make the order's gateway order for `leaseMs`: only one caller at a time
-     * talks to the gateway about it (the booking request, the held event, the sweep); a caller
-     * that dies holding it leaves the order due again when the lease ends.
+     * talks to the gateway about it (the booking request or the sweep); a caller that dies
+     * holding it leaves the order due again when the lease ends.
      */
     async claimPlacement(db: Db, id: string, now: Date, leaseMs: number): Promise<OrderRow | undefined> {
       const rows = await db
         .update(orders)
         .set({ nextAttemptAt: new Date(now.getTime() + leaseMs), attempts: sql`${orders.attempts} + 1`, updatedAt: now })
-        .where(and(eq(orders.id, id), isNull(orders.gatewayOrderId), eq(orders.status, 'created'), or(isNull(orders.nextAttemptAt), lte(orders.nextAttemptAt, now))))
+        // Attempt 0 is an order the held event recorded: the booking request may claim it at once.
+        .where(and(eq(orders.id, id), isNull(orders.gatewayOrderId), eq(orders.status, 'created'), or(eq(orders.attempts, 0), isNull(orders.nextAttemptAt), lte(orders.nextAttemptAt, now))))
         .returning();
       return rows[0];
     },
@@ -101,6 +159,14 @@ export function createOrderRepository(tables: PaymentsTables) {
       if (row === undefined) throw new Error(`payment ${order.id} changed under a lock`);
       await db.insert(transitions).values({ orderId: order.id, fromStatus: order.status, toStatus: to, gatewayRef: note.gatewayRef ?? null, amount: note.amount ?? null, reason: note.reason, at: now });
       return row;
+    },
+
+    /** A claimed waitlist offer is held again, for longer: the order follows (never shorter). */
+    async extendHold(db: Db, bookingId: string, holdExpiresAt: Date, now: Date): Promise<void> {
+      await db
+        .update(orders)
+        .set({ holdExpiresAt, updatedAt: now })
+        .where(and(eq(orders.bookingId, bookingId), or(isNull(orders.holdExpiresAt), lt(orders.holdExpiresAt, holdExpiresAt))));
     },
 
     /** Changes that are not a status change (what payments knows of the booking). */

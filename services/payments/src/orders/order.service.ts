@@ -5,7 +5,7 @@ import { describeError } from '../describe-error';
 import { paymentsErrors } from '../errors';
 import type { OrderRow } from '../tables';
 import { toSummary } from './order.model';
-import { createOrderRepository, type NewOrder } from './order.repository';
+import { createOrderRepository, insertNewOrder, type NewOrder } from './order.repository';
 
 /*
  * Orders are made in two steps: our row (one per booking, by a unique index), then the gateway's
@@ -30,7 +30,7 @@ export function retryDelayMs(attempts: number): number {
 /** A held booking as its event tells it (events written before they named the provider's user lack it). */
 export type HeldBooking = Omit<OrderRequest, 'providerUserId'> & { readonly providerUserId: string | null };
 
-function newOrder(ctx: PaymentsContext, request: HeldBooking, now: Date, firstAttemptAt: Date): NewOrder {
+function newOrder(ctx: PaymentsContext, request: HeldBooking, now: Date, claim: { attempts: number; nextAttemptAt: Date }): NewOrder {
   return {
     id: randomUUID(),
     bookingId: request.bookingId,
@@ -47,7 +47,8 @@ function newOrder(ctx: PaymentsContext, request: HeldBooking, now: Date, firstAt
     startsAt: new Date(request.startsAt),
     holdExpiresAt: request.holdExpiresAt === null ? null : new Date(request.holdExpiresAt),
     cancellationWindowMinutes: request.cancellationWindowMinutes,
-    nextAttemptAt: firstAttemptAt,
+    attempts: claim.attempts,
+    nextAttemptAt: claim.nextAttemptAt,
     createdAt: now,
     updatedAt: now,
   };
@@ -59,9 +60,11 @@ function newOrder(ctx: PaymentsContext, request: HeldBooking, now: Date, firstAt
  * failed; the order row stays, and the sweep places it later.
  */
 export async function ensureOrder(ctx: PaymentsContext, request: OrderRequest): Promise<PaymentSummary> {
-  const repository = createOrderRepository(ctx.tables);
   const now = ctx.options.now();
-  await repository.insertIfAbsent(ctx.database.db, newOrder(ctx, request, now, now));
+  // Inserted with its placement claim already taken (attempt 1): nobody else knows the row yet.
+  const inserted = await insertNewOrder(ctx.database, ctx.options.schema, newOrder(ctx, request, now, { attempts: 1, nextAttemptAt: new Date(now.getTime() + placementLeaseMs(ctx)) }));
+  if (inserted !== undefined) return toSummary(await placeClaimed(ctx, inserted), true);
+  const repository = createOrderRepository(ctx.tables);
   let order = await repository.findByBooking(ctx.database.db, request.bookingId);
   if (order === undefined) throw new Error(`the order of booking ${request.bookingId} vanished`);
   if (order.gatewayOrderId === null && order.status === 'created') order = (await placeOrder(ctx, order.id)) ?? order;
@@ -70,26 +73,27 @@ export async function ensureOrder(ctx: PaymentsContext, request: OrderRequest): 
 
 /** booking.held: our row exists (or already did); the request or the sweep places it at the gateway. */
 export async function recordHeldOrder(ctx: PaymentsContext, request: HeldBooking): Promise<void> {
-  const repository = createOrderRepository(ctx.tables);
   const now = ctx.options.now();
-  const inserted = await repository.insertIfAbsent(ctx.database.db, newOrder(ctx, request, now, new Date(now.getTime() + PLACEMENT_GRACE_MS)));
-  if (inserted) return;
-  // A claimed waitlist offer is held again, for longer.
-  const order = await repository.findByBooking(ctx.database.db, request.bookingId);
-  if (order !== undefined && request.holdExpiresAt !== null && (order.holdExpiresAt === null || order.holdExpiresAt < new Date(request.holdExpiresAt))) {
-    await repository.update(ctx.database.db, order.id, { holdExpiresAt: new Date(request.holdExpiresAt) }, now);
-  }
+  // Attempt 0: the booking request may still claim it at once; the sweep waits out the grace.
+  const inserted = await insertNewOrder(ctx.database, ctx.options.schema, newOrder(ctx, request, now, { attempts: 0, nextAttemptAt: new Date(now.getTime() + PLACEMENT_GRACE_MS) }));
+  if (inserted !== undefined || request.holdExpiresAt === null) return;
+  await createOrderRepository(ctx.tables).extendHold(ctx.database.db, request.bookingId, new Date(request.holdExpiresAt), now);
 }
 
 /**
  * Make the gateway's order for ours, if this caller gets the claim (undefined otherwise: someone
- * else is at it, or it is done). The gateway call carries our order id as its idempotency key.
+ * else is at it, or it is done).
  */
 export async function placeOrder(ctx: PaymentsContext, orderId: string): Promise<OrderRow | undefined> {
+  const claimed = await createOrderRepository(ctx.tables).claimPlacement(ctx.database.db, orderId, ctx.options.now(), placementLeaseMs(ctx));
+  return claimed === undefined ? undefined : placeClaimed(ctx, claimed);
+}
+
+/** The gateway call of a claimed order, with our order id as its idempotency key; the row after it. */
+async function placeClaimed(ctx: PaymentsContext, claimed: OrderRow): Promise<OrderRow> {
   const repository = createOrderRepository(ctx.tables);
   const db = ctx.database.db;
-  const claimed = await repository.claimPlacement(db, orderId, ctx.options.now(), placementLeaseMs(ctx));
-  if (claimed === undefined) return undefined;
+  const orderId = claimed.id;
   try {
     const placed = await withTimeout(
       ctx.gateway.createOrder({ id: claimed.id, bookingId: claimed.bookingId, amount: claimed.amount, currency: claimed.currency, description: claimed.description }),
@@ -97,8 +101,9 @@ export async function placeOrder(ctx: PaymentsContext, orderId: string): Promise
       `the ${ctx.gateway.name} gateway did not answer within ${ctx.options.gatewayTimeoutMs} ms`,
     );
     const stored = (await repository.storeGatewayOrder(db, orderId, placed, ctx.options.now())) ?? (await repository.findById(db, orderId));
+    if (stored === undefined) throw new Error(`order ${orderId} vanished`);
     // The booking went away while the gateway was making the order: stop it being paid there too.
-    if (stored !== undefined && stored.status === 'cancelled' && stored.gatewayOrderId !== null) {
+    if (stored.status === 'cancelled' && stored.gatewayOrderId !== null) {
       const { gatewayOrderId } = stored;
       inBackground(ctx, 'cancelling a gateway order', () => ctx.gateway.cancelOrder({ id: stored.id, gatewayOrderId, amount: stored.amount, currency: stored.currency }));
     }

@@ -5,6 +5,7 @@ import { bookingErrors } from './booking.errors';
 import { createBookingRepository } from './booking.repository';
 import { bookingSchema, idParams, type Booking } from './booking.schemas';
 import { canSee } from './booking.service';
+import { loadTarget } from './booking.slots';
 import { confirmBooking } from './booking.transitions';
 
 /*
@@ -50,21 +51,22 @@ export async function withPayment(ctx: SchedulingContext, body: Booking, deadlin
   const budget = Math.min(ctx.options.paymentTimeoutMs, deadline === undefined ? Infinity : deadline - Date.now() - 50);
   if (budget <= 0) return { ...body, payment: null };
   try {
-    const found = await createBookingRepository(ctx.tables).findById(ctx.database.db, body.id);
-    if (found === undefined) return { ...body, payment: null };
+    // The provider and service from the cache the booking itself was checked against; the price is
+    // the booking's own.
+    const { provider, service } = await loadTarget(ctx, body.serviceId);
     const payment = await withTimeout(
       payments.ensureOrder({
         bookingId: body.id,
         clientId: body.clientId,
         providerId: body.providerId,
-        providerUserId: found.providerUserId,
+        providerUserId: provider.userId,
         serviceId: body.serviceId,
-        serviceName: found.service.name,
-        amount: found.service.priceAmount,
-        currency: found.service.currency,
+        serviceName: service.name,
+        amount: body.service.priceAmount,
+        currency: body.service.currency,
         startsAt: body.start,
         holdExpiresAt: body.holdExpiresAt,
-        cancellationWindowMinutes: found.service.cancellationWindowMinutes,
+        cancellationWindowMinutes: service.cancellationWindowMinutes,
       }),
       budget,
       `the payments service did not answer within ${budget} ms`,
