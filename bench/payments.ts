@@ -1,8 +1,10 @@
 /**
- * Payments load, embedded (the simulator gateway, in one process): booking a paid slot (hold and
- * payment order) next to booking a free one in the same run; gateway webhooks per second, each
- * signature-verified over its raw body, stored and applied (each one a first capture that confirms
- * its booking); and the delay from a webhook's answer to its booking reading confirmed.
+ * Payments load with the simulator gateway, embedded (one process) and distributed (a gateway, an
+ * identity process and a scheduling+payments process on PostgreSQL, Redis and RabbitMQ): booking
+ * a paid slot (hold and payment order) next to booking a free one in the same run; gateway webhooks
+ * per second, each signature-verified over its raw body, stored and applied (each one a first
+ * capture that confirms its booking); and the delay from sending a webhook to its booking reading
+ * confirmed.
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -11,7 +13,7 @@ import path from 'node:path';
 import type autocannon from 'autocannon';
 import { Pool } from 'undici';
 import { verifyTimestamped } from '@timeslot/payments/gateways/signatures';
-import { cleanups, duration, load, measureLoop, percentile, results, start, type Result } from './lib';
+import { cleanups, distributedEnv, duration, load, measureLoop, percentile, results, start, type Result } from './lib';
 
 const password = 'benchmark password';
 const DAY = 86_400_000;
@@ -98,7 +100,7 @@ function captureWebhook(order: Order): { body: string; signature: string } {
 }
 
 /** One webhook at a time; each timed until its booking reads confirmed (polled back to back). */
-async function webhookToConfirmed(base: string, client: string, orders: readonly Order[]): Promise<Result> {
+async function webhookToConfirmed(mode: string, base: string, client: string, orders: readonly Order[]): Promise<Result> {
   const pool = new Pool(base, { connections: 2 });
   const delays: number[] = [];
   for (const order of orders) {
@@ -116,10 +118,39 @@ async function webhookToConfirmed(base: string, client: string, orders: readonly
   }
   await pool.close();
   delays.sort((a, b) => a - b);
-  const result: Result = { scenario: `webhook → booking confirmed, one at a time, ${delays.length} payments (embedded)`, requestsPerSecond: 0, p50: percentile(delays, 0.5), p95: percentile(delays, 0.95), p99: percentile(delays, 0.99), errors: 0, non2xx: 0 };
+  const result: Result = { scenario: `webhook → booking confirmed, one at a time, ${delays.length} payments (${mode})`, requestsPerSecond: 0, p50: percentile(delays, 0.5), p95: percentile(delays, 0.95), p99: percentile(delays, 0.99), errors: 0, non2xx: 0 };
   results.push(result);
   process.stderr.write(`${result.scenario}: p50 ${result.p50} ms, p95 ${result.p95} ms, p99 ${result.p99} ms\n`);
   return result;
+}
+
+async function scenariosFor(mode: string, base: string): Promise<void> {
+  const { freeId, paidId, client } = await setUp(base);
+  const firstDay = Math.ceil(Date.now() / DAY) * DAY + 7 * DAY;
+  await load(`POST /bookings, free service, distinct slots (${mode})`, bookings(base, client, freeId, firstDay));
+  await load(`POST /bookings, paid service (hold + payment order), distinct slots (${mode})`, bookings(base, client, paidId, firstDay + 200 * DAY));
+
+  const orders = await unpaidOrders(base, client);
+  const sample = orders.slice(0, 200);
+  const rest = orders.slice(200);
+  // Each request a first capture of another order (verified, stored, applied, its booking confirmed
+  // after). A gateway sends a handful of webhooks at once, not 50: 10 connections.
+  let next = 0;
+  await load(`POST /payments/webhooks/simulator, signed captures of ${rest.length} orders, 10 connections (${mode})`, {
+    url: `${base}/api/v1/payments/webhooks/simulator`,
+    method: 'POST',
+    connections: 10,
+    requests: [
+      {
+        setupRequest: (request) => {
+          const order = rest[next++ % Math.max(1, rest.length)]!;
+          const { body, signature } = captureWebhook(order);
+          return { ...request, body, headers: { 'content-type': 'application/json', 'x-simulator-signature': signature } };
+        },
+      },
+    ],
+  });
+  await webhookToConfirmed(mode, base, client, sample);
 }
 
 export const paymentsScenarios = {
@@ -128,44 +159,32 @@ export const paymentsScenarios = {
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
     // Holds outlast the run, so every order stays payable for the webhook runs.
     const server = await start(['start'], { DATA_DIR: dataDir, PAYMENTS_SIMULATOR_SECRET: simulatorSecret, BOOKING_HOLD_MINUTES: '600' });
-    const { freeId, paidId, client } = await setUp(server.url);
-    const firstDay = Math.ceil(Date.now() / DAY) * DAY + 7 * DAY;
-    await load('POST /bookings, free service, distinct slots (embedded)', bookings(server.url, client, freeId, firstDay));
-    await load('POST /bookings, paid service (hold + payment order), distinct slots (embedded)', bookings(server.url, client, paidId, firstDay + 200 * DAY));
-
-    const orders = await unpaidOrders(server.url, client);
-    const sample = orders.slice(0, 200);
-    const rest = orders.slice(200);
-    // Each request a first capture of another order (verified, stored, applied, its booking confirmed after).
-    let next = 0;
-    // A gateway sends a handful of webhooks at once, not 50: 10 connections.
-    await load(`POST /payments/webhooks/simulator, signed captures of ${rest.length} orders, 10 connections (embedded)`, {
-      url: `${server.url}/api/v1/payments/webhooks/simulator`,
-      method: 'POST',
-      connections: 10,
-      requests: [
-        {
-          setupRequest: (request) => {
-            const order = rest[next++ % Math.max(1, rest.length)]!;
-            const { body, signature } = captureWebhook(order);
-            return { ...request, body, headers: { 'content-type': 'application/json', 'x-simulator-signature': signature } };
-          },
-        },
-      ],
-    });
-    await webhookToConfirmed(server.url, client, sample);
+    await scenariosFor('embedded', server.url);
     // The signature check alone, for scale: what verifying costs of each webhook above.
-    const body = Buffer.from(captureWebhook(sample[0]!).body);
+    const body = Buffer.from(captureWebhook({ id: randomUUID(), bookingId: randomUUID(), gatewayOrderId: 'sim_order_bench' }).body);
     await measureLoop('verify a simulator webhook signature alone (HMAC-SHA256 over the raw body, no I/O)', 'verifications', 1, async () => {
       const t = Math.floor(Date.now() / 1000);
       verifyTimestamped(simulatorSecret, `t=${t},v1=${createHmac('sha256', simulatorSecret).update(`${t}.`).update(body).digest('hex')}`, body, new Date());
     });
   },
+  async 'payments-distributed'() {
+    const env = { ...(await distributedEnv()), PAYMENTS_SIMULATOR_SECRET: simulatorSecret, PAYMENTS_ALLOW_SIMULATOR: 'true', BOOKING_HOLD_MINUTES: '600' };
+    const identity = await start(['start', '--services', 'identity'], env);
+    // Scheduling and payments in one process: scheduling asks payments in-process.
+    const services = await start(['start', '--services', 'scheduling,payments'], { ...env, IDENTITY_URL: identity.url });
+    const gateway = await start(['start', '--services', 'gateway'], {
+      ...env,
+      UPSTREAMS: `identity=${identity.url};scheduling=${services.url};payments=${services.url}`,
+      IDENTITY_URL: identity.url,
+    });
+    await scenariosFor('distributed', gateway.url);
+  },
 };
 
-export const paymentsSummary = (): string[] => {
-  const find = (prefix: string) => results.find((r) => r.scenario.startsWith(prefix));
-  const free = find('POST /bookings, free service');
-  const paid = find('POST /bookings, paid service');
-  return [`paid/free bookings (embedded): ${free && paid ? `${((paid.requestsPerSecond / free.requestsPerSecond) * 100).toFixed(1)}%` : 'n/a'}   (${duration} s each)`];
-};
+export const paymentsSummary = (): string[] =>
+  ['embedded', 'distributed'].map((mode) => {
+    const find = (prefix: string) => results.find((r) => r.scenario.startsWith(prefix) && r.scenario.endsWith(`(${mode})`));
+    const free = find('POST /bookings, free service');
+    const paid = find('POST /bookings, paid service');
+    return `paid/free bookings (${mode}):${' '.repeat(12 - mode.length)}${free && paid ? `${((paid.requestsPerSecond / free.requestsPerSecond) * 100).toFixed(1)}%` : 'n/a'}   (${duration} s each)`;
+  });
