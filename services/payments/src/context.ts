@@ -20,8 +20,6 @@ export interface PaymentsOptions {
   readonly sweepIntervalMs?: number;
   /** A stored gateway event not applied after this long is applied by the sweep (default 10 s). */
   readonly staleEventMs?: number;
-  /** Idempotency keys of refund requests are kept this long (default 24 hours). */
-  readonly idempotencyTtlHours?: number;
   /** The clock (tests move it). */
   readonly now?: () => Date;
 }
@@ -33,7 +31,6 @@ export interface ResolvedPaymentsOptions {
   readonly internalToken: string | undefined;
   readonly sweepIntervalMs: number;
   readonly staleEventMs: number;
-  readonly idempotencyTtlHours: number;
   readonly now: () => Date;
 }
 
@@ -47,7 +44,6 @@ export function resolveOptions(options: PaymentsOptions = {}): ResolvedPaymentsO
     internalToken: options.internalToken,
     sweepIntervalMs: options.sweepIntervalMs ?? 5_000,
     staleEventMs: options.staleEventMs ?? 10_000,
-    idempotencyTtlHours: options.idempotencyTtlHours ?? 24,
     now: options.now ?? (() => new Date()),
   };
 }

@@ -83,7 +83,10 @@ describe('refused webhooks change nothing', () => {
     const { signTimestamped } = await import('../src/gateways/signatures');
     const { simulatorSecret } = await import('./harness');
     const now = Math.floor(h.clock.now().getTime() / 1000);
-    for (const body of ['[1,2]', 'not json', JSON.stringify({ id: 'evt_1', type: 'payment.captured', data: { order_id: gatewayOrderId, amount: 2500.5, currency: 'EUR', payment_id: 'p' } })]) {
+    for (const body of ['[1,2]', 'not json', JSON.stringify({ id: 'evt_1', type: 'payment.captured', data: { order_id: gatewayOrderId, amount: 2500.5, currency: 'EUR', payment_id: 'p' } }),
+      // Text PostgreSQL cannot store, and ids no gateway sends.
+      JSON.stringify({ id: 'evt_2', type: 'payment.captured', data: { order_id: gatewayOrderId, amount: 2500, currency: 'EUR', payment_id: 'p\u0000x' } }),
+      JSON.stringify({ id: 'e'.repeat(201), type: 'payment.captured', data: { order_id: gatewayOrderId, amount: 2500, currency: 'EUR', payment_id: 'p' } })]) {
       const response = await h.inject({
         method: 'POST',
         url: '/api/v1/payments/webhooks/simulator',

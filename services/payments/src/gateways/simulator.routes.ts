@@ -3,10 +3,9 @@ import { z } from 'zod';
 import { commonErrors, problemSchema, type App } from '@timeslot/kernel';
 import type { PaymentsContext } from '../context';
 import { paymentsErrors } from '../errors';
-import { bookingLive, isPaid } from '../orders/order.model';
+import { bookingLive, isPaid, payable } from '../orders/order.model';
 import { createOrderRepository } from '../orders/order.repository';
 import type { OrderRow } from '../tables';
-import { payable } from '../webhooks/gateway-event.service';
 import { checkoutPage, resultPage } from './checkout-page';
 import type { SimulatorGateway } from './simulator';
 

@@ -36,6 +36,11 @@ export function bookingLive(order: Pick<OrderRow, 'bookingStatus'>): boolean {
   return order.bookingStatus === 'pending_payment' || order.bookingStatus === 'confirmed';
 }
 
+/** Whether the checkout may take money for this order now: unpaid, its booking held, its gateway order made. */
+export function payable(order: Pick<OrderRow, 'status' | 'bookingStatus' | 'gatewayOrderId'>): boolean {
+  return isOpen(order.status) && bookingLive(order) && order.gatewayOrderId !== null;
+}
+
 /** Its client, the booking's provider, or an admin. */
 export function canSee(caller: Identity, order: Pick<OrderRow, 'clientId' | 'providerUserId'>): boolean {
   return caller.role === 'admin' || order.clientId === caller.userId || (order.providerUserId !== null && order.providerUserId === caller.userId);

@@ -5,7 +5,7 @@ import { events, makeEvent, type Db, type EventEnvelope } from '@timeslot/ports'
 import { eventSource, inBackground, type PaymentsContext } from '../context';
 import { paymentsErrors } from '../errors';
 import type { GatewayEvent } from '../gateways/gateway';
-import { bookingLive, isOpen, isPaid } from '../orders/order.model';
+import { bookingLive, isPaid } from '../orders/order.model';
 import { createOrderRepository } from '../orders/order.repository';
 import { decideRefund, sendRefundSoon } from '../refunds/refund.service';
 import type { GatewayEventRow, OrderRow, RefundRow } from '../tables';
@@ -59,23 +59,27 @@ export async function storeEvent(ctx: PaymentsContext, event: GatewayEvent, sour
   if ((event.amount !== null && event.amount !== order.amount) || (event.currency !== null && event.currency.toUpperCase() !== order.currency)) {
     throw paymentsErrors.amountMismatch();
   }
+  // Text PostgreSQL cannot store (U+0000) or ids no gateway sends: refused, not a 500.
+  for (const text of [event.eventId, event.gatewayOrderId, event.gatewayPaymentId ?? 'none']) {
+    if (!/^[\x21-\x7e]{1,200}$/.test(text)) throw paymentsErrors.malformed('an id is empty, too long or not printable ASCII');
+  }
   const repository = createGatewayEventRepository(ctx.tables);
   const id = randomUUID();
   const inserted = await repository.insertIfNew(db, {
     id,
     gateway: ctx.gateway.name,
-    eventId: event.eventId.slice(0, 200),
+    eventId: event.eventId,
     orderId: order.id,
     kind: event.kind,
     gatewayPaymentId: event.gatewayPaymentId,
     amount: event.amount,
     currency: event.currency,
     source,
-    detail: event.detail,
+    detail: event.detail?.replaceAll('\u0000', '') ?? null,
     receivedAt: ctx.options.now(),
   });
   if (inserted) return { id, duplicate: false };
-  const earlier = await repository.findByEventId(db, ctx.gateway.name, event.eventId.slice(0, 200));
+  const earlier = await repository.findByEventId(db, ctx.gateway.name, event.eventId);
   if (earlier === undefined) throw new Error('a gateway event vanished');
   return { id: earlier.id, duplicate: true };
 }
@@ -161,7 +165,3 @@ export async function applyGatewayEvent(ctx: PaymentsContext, eventRowId: string
   return applied.outcome;
 }
 
-/** For the open statuses only: whether the checkout may still take money for this order. */
-export function payable(order: OrderRow): boolean {
-  return isOpen(order.status) && bookingLive(order) && order.gatewayOrderId !== null;
-}
