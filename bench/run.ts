@@ -14,6 +14,7 @@ import path from 'node:path';
 import argon2 from 'argon2';
 import { repoRoot } from '@timeslot/testing';
 import { cleanups, connections, distributedEnv, duration, load, measureLoop, results, session, start, startHello, type Result } from './lib';
+import { paymentsScenarios, paymentsSummary } from './payments';
 import { schedulingScenarios } from './scheduling';
 
 /** Raw Argon2id hash rate with the production parameters, as many at once as libuv allows. */
@@ -63,6 +64,7 @@ const scenarios: Record<string, Scenario> = {
     await load('GET /users/me direct on identity (distributed)', { url: `${identity.url}/api/v1/users/me`, headers: { authorization: `Bearer ${token}` } });
   },
   ...schedulingScenarios,
+  ...paymentsScenarios,
 };
 
 function ratio(a: string, b: string): string {
@@ -98,6 +100,7 @@ async function main(): Promise<void> {
     `login/raw argon2id:           ${ratio('POST /auth/login (embedded)', 'argon2id-raw-hash')}   (target >= 85%)`,
     `bookings/raw insert:          ${ratio('POST /bookings, distinct slots (distributed)', 'raw PostgreSQL booking insert (same row + outbox event)')}   (target: >= 1,000 bookings/s)`,
     `cached slots p99 at 1000/s:   embedded ${p99('GET 31-day slots via gateway, cached, steady 1000 req/s (embedded)')}, distributed ${p99('GET 31-day slots via gateway, cached, steady 1000 req/s (distributed)')}   (target <= 50 ms)`,
+    ...paymentsSummary(),
   ];
   console.log(lines.join('\n'));
   await mkdir(path.join(repoRoot, 'bench/results'), { recursive: true });

@@ -10,6 +10,8 @@ import { createIdentityService, generateSigningKeysJson, signingKeysFromJwks, ty
 import { createAccountStatusCheck, createLogger, createTokenVerifier, type App } from '@timeslot/kernel';
 import { createNotificationsService, type NotificationsService } from '@timeslot/notifications';
 import type { Database, JobQueue } from '@timeslot/ports';
+import { createPaymentsService, type PaymentsService } from '@timeslot/payments';
+import { signTimestamped } from '@timeslot/payments/gateways/signatures';
 import { createSchedulingService, type SchedulingService } from '@timeslot/scheduling';
 import { createCalendarService, type CalendarService } from '@timeslot/calendar';
 import { startFakeGoogle, type FakeGoogle } from '@timeslot/calendar/test/fake-google';
@@ -51,7 +53,9 @@ let scheduling: SchedulingService;
 let notifications: NotificationsService;
 let calendar: CalendarService;
 let google: FakeGoogle;
+let payments: PaymentsService;
 let app: App;
+const simulatorSecret = 'contract-test-simulator-secret-0123456789';
 let current = Date.parse('2030-01-07T08:00:00.000Z');
 let exchanges: Exchange[] = [];
 let document: Document;
@@ -87,7 +91,19 @@ beforeAll(async () => {
       google: { clientId: google.clientId, clientSecret: google.clientSecret, redirectUrl: 'http://contract.test/api/v1/calendar/google/callback', apiUrl: google.url, oauthUrl: google.url },
     },
   });
-  scheduling = await createSchedulingService({ database, cache, bus, jobs, logger, calendar: calendar.client, options: { now: () => new Date(current) } });
+  // The simulator without an address to post webhooks to: the scenario confirms its checkout
+  // through the callback (POST /payments/{id}/verify) and signs one webhook itself.
+  payments = await createPaymentsService({ database, bus, logger, gateway: { kind: 'simulator', secret: simulatorSecret }, options: { sweepIntervalMs: 0, now: () => new Date(current) } });
+  scheduling = await createSchedulingService({
+    database,
+    cache,
+    bus,
+    jobs,
+    logger,
+    calendar: calendar.client,
+    payments: payments.client,
+    options: { now: () => new Date(current) },
+  });
   // One live stream per user, so the scenario can show the 429 of a second one.
   // The API role: the contract is HTTP's (the email workers have tests of their own).
   notifications = await createNotificationsService({
@@ -103,6 +119,7 @@ beforeAll(async () => {
   await calendar.migrate();
   await scheduling.migrate();
   await notifications.migrate();
+  await payments.migrate();
   app = await createGatewayApp({
     logger,
     rateLimits,
@@ -120,11 +137,13 @@ beforeAll(async () => {
   await app.register(calendar.routes);
   await app.register(scheduling.routes);
   await app.register(notifications.routes);
+  await app.register(payments.routes);
   await app.ready();
   await identity.start();
   await calendar.start();
   await scheduling.start();
   await notifications.start();
+  await payments.start();
 
   const inject = (options: InjectOptions): Promise<LightMyRequestResponse> => app.inject(options);
   exchanges = await collectExchanges(inject, {
@@ -136,6 +155,7 @@ beforeAll(async () => {
         current = Date.parse(iso);
       },
     },
+    signSimulatorWebhook: (body) => signTimestamped(simulatorSecret, body, Math.floor(current / 1000)),
   });
   document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<Document>();
 }, 120_000);
@@ -143,6 +163,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
   await notifications?.stop();
+  await payments?.stop();
   await scheduling?.stop();
   await calendar?.stop();
   await identity?.stop();

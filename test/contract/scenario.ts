@@ -24,6 +24,8 @@ export interface ScenarioDeps {
   readonly clock: { set(iso: string): void };
   /** The (fake) Google consent page: follows an authorization URL, returns the callback it redirects to. */
   readonly google: { consent(authorizationUrl: string): Promise<{ callbackPath: string }> };
+  /** The simulator gateway's webhook signature header for a body, as the simulator would sign it now. */
+  readonly signSimulatorWebhook: (body: string) => string;
 }
 
 type Inject = (options: InjectOptions) => Promise<LightMyRequestResponse>;
@@ -266,6 +268,7 @@ export async function collectExchanges(inject: Inject, deps: ScenarioDeps): Prom
   const held = json<{ id: string }>(await book('book a paid slot', 201, client, { serviceId: paid.id, start: '2030-01-09T10:00:00Z' }));
   await step('confirm a hold as a client', 403, { method: 'POST', url: `/api/v1/bookings/${held.id}/confirm`, token: client });
   await step('confirm a hold as admin', 200, { method: 'POST', url: `/api/v1/bookings/${held.id}/confirm`, token: admin });
+  await payFlow(step, { client, provider, secondClient: secondClient.accessToken, paidServiceId: paid.id, freeBookingId: first.id, signSimulatorWebhook: deps.signSimulatorWebhook });
   const second = json<{ id: string }>(await book('book another slot', 201, client, { serviceId: service.id, start: '2030-01-09T12:00:00Z' }));
   await step('complete before the start', 409, { method: 'POST', url: `/api/v1/bookings/${second.id}/complete`, token: provider });
   deps.clock.set('2030-01-09T13:00:00Z');
@@ -332,6 +335,60 @@ async function entriesOf(inject: Inject, token: string): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   throw new Error('the notifications never arrived');
+}
+
+type Step = (name: string, expected: number, call: Call) => Promise<LightMyRequestResponse>;
+
+/**
+ * Payments with the simulator: a paid booking's order, its checkout page (failed, then paid),
+ * the callback that confirms it, receipts, refunds and a webhook.
+ */
+async function payFlow(
+  step: Step,
+  who: { client: string; provider: string; secondClient: string; paidServiceId: string; freeBookingId: string; signSimulatorWebhook: (body: string) => string },
+): Promise<void> {
+  const { client, provider } = who;
+  const booking = (
+    await step('book a paid slot to pay for', 201, { method: 'POST', url: '/api/v1/bookings', token: client, payload: { serviceId: who.paidServiceId, start: '2030-01-09T14:00:00Z' } })
+  ).json<{ id: string; payment: { orderId: string; checkoutUrl: string } }>();
+  const { orderId } = booking.payment;
+  await step('read a booking’s payment', 200, { method: 'GET', url: `/api/v1/bookings/${booking.id}/payment`, token: client });
+  await step('read the payment of a free booking', 404, { method: 'GET', url: `/api/v1/bookings/${who.freeBookingId}/payment`, token: client });
+  const checkout = new URL(booking.payment.checkoutUrl, 'http://contract.invalid');
+  const token = checkout.searchParams.get('token') ?? '';
+  await step('open the checkout page', 200, { method: 'GET', url: `${checkout.pathname}?token=${token}` });
+  await step('open a tampered checkout link', 404, { method: 'GET', url: `${checkout.pathname}?token=${'0'.repeat(64)}` });
+  const form = (outcome: string) => ({ method: 'POST' as const, url: checkout.pathname, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `token=${token}&outcome=${outcome}` });
+  await step('fail on the checkout page', 200, form('fail'));
+  await step('send the checkout page a bad outcome', 400, form('steal'));
+  const page = (await step('pay on the checkout page', 200, form('pay'))).body;
+  const gatewayPaymentId = /<dt>gatewayPaymentId<\/dt><dd>([^<]+)<\/dd>/.exec(page)?.[1] ?? '';
+  const signature = /<dt>signature<\/dt><dd>([^<]+)<\/dd>/.exec(page)?.[1] ?? '';
+  const verify = `/api/v1/payments/${orderId}/verify`;
+  await step('confirm a checkout with a forged signature', 400, { method: 'POST', url: verify, token: client, payload: { gatewayPaymentId, signature: 'f'.repeat(64) } });
+  await step('confirm another’s checkout', 404, { method: 'POST', url: verify, token: who.secondClient, payload: { gatewayPaymentId, signature } });
+  await step('confirm the checkout', 200, { method: 'POST', url: verify, token: client, payload: { gatewayPaymentId, signature } });
+  await step('pay a paid checkout again', 409, form('pay'));
+
+  await step('list my payments', 200, { method: 'GET', url: '/api/v1/payments?limit=5', token: client });
+  await step('list payments with a forged cursor', 400, { method: 'GET', url: '/api/v1/payments?cursor=nonsense', token: client });
+  await step('read a payment', 200, { method: 'GET', url: `/api/v1/payments/${orderId}`, token: provider });
+  await step('read another’s payment', 404, { method: 'GET', url: `/api/v1/payments/${orderId}`, token: who.secondClient });
+  const refund = `/api/v1/payments/${orderId}/refund`;
+  await step('refund a payment as its client', 403, { method: 'POST', url: refund, token: client, payload: { amount: 100 } });
+  await step('refund part of a payment', 201, { method: 'POST', url: refund, token: provider, payload: { amount: 1000 }, headers: { 'idempotency-key': 'contract-refund' } });
+  await step('refund again with the key for another amount', 422, { method: 'POST', url: refund, token: provider, payload: { amount: 5 }, headers: { 'idempotency-key': 'contract-refund' } });
+  await step('refund more than is left', 409, { method: 'POST', url: refund, token: provider, payload: { amount: 999_999 } });
+
+  const webhook = JSON.stringify({ id: 'evt_contract_1', type: 'payout.paid', data: {} });
+  await step('send a webhook with a bad signature', 400, { method: 'POST', url: '/api/v1/payments/webhooks/simulator', headers: { 'content-type': 'application/json', 'x-simulator-signature': 't=1,v1=00' }, payload: webhook });
+  await step('send a webhook for another gateway', 404, { method: 'POST', url: '/api/v1/payments/webhooks/paypal', headers: { 'content-type': 'application/json' }, payload: webhook });
+  await step('send a signed webhook', 200, {
+    method: 'POST',
+    url: '/api/v1/payments/webhooks/simulator',
+    headers: { 'content-type': 'application/json', 'x-simulator-signature': who.signSimulatorWebhook(webhook) },
+    payload: webhook,
+  });
 }
 
 /** Until the job queue has nothing waiting or running (the waitlist offer is made by a job). */

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { createRemoteJWKSet } from 'jose';
 import {
+  ConfigError,
   createAccountStatusCheck,
   createHttpServer,
   createTokenVerifier,
@@ -32,7 +33,10 @@ import {
   type HttpCalendarClient,
 } from '@timeslot/calendar';
 import type { CalendarClient } from '@timeslot/ports';
-import { checkGoogle, parseTrustProxy, type Config, type Mode, type ServiceName } from './config';
+
+import { createHttpPaymentsClient, createPaymentsService, paymentsPrefixes, type GatewaySettings, type HttpPaymentsClient } from '@timeslot/payments';
+import type { PaymentsClient } from '@timeslot/ports';
+import { checkGateway, checkGoogle, parseTrustProxy, type Config, type Mode, type ServiceName } from './config';
 import { createInfrastructure, type Infrastructure } from './infrastructure';
 
 export interface Timeslot {
@@ -59,6 +63,7 @@ const servicePrefixes: Record<Exclude<ServiceName, 'gateway'>, readonly string[]
   notifications: notificationsPrefixes,
   // Email and reminder workers serve no API (only /healthz, /readyz and /metrics).
   'notifications-worker': [],
+  payments: paymentsPrefixes,
 };
 
 /** Google Calendar, when its client is configured; the callback defaults to this server's public address. */
@@ -79,6 +84,37 @@ function googleSettings(config: Config): GoogleSettings | undefined {
 
 /** Every job queue of the installation: the admin API and the metrics show them all. */
 const allQueues = [emailQueue, holdQueue, waitlistQueue];
+
+/**
+ * The payment gateway of a payments process. The simulator signs with PAYMENTS_SIMULATOR_SECRET,
+ * or (embedded, one process) a random secret per start; it posts its webhooks to this process's
+ * own address, and its checkout links are absolute under PUBLIC_URL (or that address).
+ */
+function gatewaySettings(config: Config, listening: () => string | undefined): GatewaySettings {
+  const problems = checkGateway(config);
+  if (problems.length > 0) throw new ConfigError(problems);
+  const timeoutMs = config.PAYMENT_GATEWAY_TIMEOUT_MS;
+  switch (config.PAYMENT_PROVIDER) {
+    case 'simulator':
+      return {
+        kind: 'simulator',
+        secret: config.PAYMENTS_SIMULATOR_SECRET ?? randomBytes(32).toString('base64url'),
+        publicUrl: () => config.PUBLIC_URL ?? listening(),
+        webhookBaseUrl: listening,
+      };
+    case 'stripe':
+      return { kind: 'stripe', secretKey: config.STRIPE_SECRET_KEY ?? '', webhookSecret: config.STRIPE_WEBHOOK_SECRET ?? '', apiUrl: config.STRIPE_API_URL, timeoutMs };
+    case 'razorpay':
+      return {
+        kind: 'razorpay',
+        keyId: config.RAZORPAY_KEY_ID ?? '',
+        keySecret: config.RAZORPAY_KEY_SECRET ?? '',
+        webhookSecret: config.RAZORPAY_WEBHOOK_SECRET ?? '',
+        apiUrl: config.RAZORPAY_API_URL,
+        timeoutMs,
+      };
+  }
+}
 
 export interface BuildOptions {
   readonly config: Config;
@@ -181,6 +217,34 @@ export async function buildTimeslot(options: BuildOptions): Promise<Timeslot> {
     calendarClient = remoteCalendar;
   }
 
+  // Built before scheduling, which calls it: in-process when both run here, over HTTP when
+  // PAYMENTS_URL names another process, not at all otherwise (paid bookings are then only held).
+  const listening: { address?: string } = {};
+  let paymentsClient: PaymentsClient | undefined;
+  let remotePayments: HttpPaymentsClient | undefined;
+  if (local.includes('payments')) {
+    const database = infrastructure.database;
+    if (database === undefined) throw new Error('payments needs a database');
+    const payments = await createPaymentsService({
+      database,
+      bus: infrastructure.bus,
+      logger: logger.child({ service: 'payments' }),
+      gateway: gatewaySettings(config, () => listening.address),
+      options: {
+        lateRefundSharePercent: config.REFUND_LATE_SHARE_PERCENT,
+        gatewayTimeoutMs: config.PAYMENT_GATEWAY_TIMEOUT_MS,
+        // Never on the gateway's public app: other services reach payments on its own address.
+        ...(services.includes('gateway') || config.INTERNAL_TOKEN === undefined ? {} : { internalToken: config.INTERNAL_TOKEN }),
+      },
+    });
+    modules.push(payments);
+    paymentsClient = payments.client;
+  } else if (local.includes('scheduling') && config.PAYMENTS_URL !== undefined) {
+    if (config.INTERNAL_TOKEN === undefined) throw new Error('INTERNAL_TOKEN is required with PAYMENTS_URL');
+    remotePayments = createHttpPaymentsClient({ url: config.PAYMENTS_URL, internalToken: config.INTERNAL_TOKEN, timeoutMs: config.PAYMENTS_TIMEOUT_MS });
+    paymentsClient = remotePayments;
+  }
+
   if (local.includes('scheduling')) {
     const database = infrastructure.database;
     if (database === undefined) throw new Error('scheduling needs a database');
@@ -192,11 +256,13 @@ export async function buildTimeslot(options: BuildOptions): Promise<Timeslot> {
         jobs: infrastructure.jobs,
         logger: logger.child({ service: 'scheduling' }),
         ...(calendarClient === undefined ? {} : { calendar: calendarClient }),
+        ...(paymentsClient === undefined ? {} : { payments: paymentsClient }),
         options: {
           holdMinutes: config.BOOKING_HOLD_MINUTES,
           waitlistOfferMinutes: config.WAITLIST_OFFER_MINUTES,
           meetingTimeoutMs: config.CALENDAR_TIMEOUT_MS,
           busyTimesTimeoutMs: config.CALENDAR_BUSY_TIMEOUT_MS,
+          paymentTimeoutMs: config.PAYMENTS_TIMEOUT_MS,
         },
       }),
     );
@@ -305,6 +371,7 @@ export async function buildTimeslot(options: BuildOptions): Promise<Timeslot> {
     },
     async listen() {
       const address = await app.listen({ host: config.HOST, port: config.PORT });
+      listening.address = address;
       for (const module of modules) await module.start();
       return address;
     },
@@ -312,6 +379,7 @@ export async function buildTimeslot(options: BuildOptions): Promise<Timeslot> {
       await app.close();
       for (const module of modules) await module.stop();
       await remoteCalendar?.close();
+      await remotePayments?.close();
       await infrastructure.close();
     },
   };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 // The config module alone, not the kernel's index: the CLI checks its arguments before loading the server.
 import { env } from '@timeslot/kernel/config';
 
-export const serviceNames = ['gateway', 'identity', 'scheduling', 'calendar', 'notifications', 'notifications-worker'] as const;
+export const serviceNames = ['gateway', 'identity', 'scheduling', 'calendar', 'notifications', 'notifications-worker', 'payments'] as const;
 export type ServiceName = (typeof serviceNames)[number];
 
 /**
@@ -61,8 +61,6 @@ export const configSchema = z
     GOOGLE_REDIRECT_URL: z.url().optional(),
     GOOGLE_API_URL: z.url().optional(),
     GOOGLE_OAUTH_URL: z.url().optional(),
-    /** The shared secret services present to each other's internal routes (calendar's). */
-    INTERNAL_TOKEN: z.string().min(32, 'must be at least 32 characters (openssl rand -base64 32)').optional(),
 
     EMAIL_FROM: z.string().min(1).default('Timeslot <no-reply@timeslot.invalid>'),
     SMTP_URL: env.url(['smtp', 'smtps']).optional(),
@@ -74,6 +72,24 @@ export const configSchema = z
       .list(['1440', '60'])
       .pipe(z.array(z.string().regex(/^[1-9]\d{0,5}$/, 'must be whole minutes, e.g. 1440,60')).max(10, 'at most 10 offsets'))
       .transform((offsets) => offsets.map(Number)),
+
+    // Payments (services/payments). Secrets come from here only; they are never logged or returned.
+    PAYMENT_PROVIDER: z.enum(['simulator', 'stripe', 'razorpay']).default('simulator'),
+    PAYMENTS_ALLOW_SIMULATOR: env.bool(false),
+    PAYMENTS_SIMULATOR_SECRET: z.string().min(32, 'must be at least 32 characters (openssl rand -base64 32)').optional(),
+    STRIPE_SECRET_KEY: z.string().min(1).optional(),
+    STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+    STRIPE_API_URL: z.url().optional(),
+    RAZORPAY_KEY_ID: z.string().min(1).optional(),
+    RAZORPAY_KEY_SECRET: z.string().min(1).optional(),
+    RAZORPAY_WEBHOOK_SECRET: z.string().min(1).optional(),
+    RAZORPAY_API_URL: z.url().optional(),
+    REFUND_LATE_SHARE_PERCENT: z.coerce.number().int().min(0).max(100).default(50),
+    PAYMENT_GATEWAY_TIMEOUT_MS: env.int(10_000, 1),
+    PAYMENTS_URL: z.url().optional(),
+    PAYMENTS_TIMEOUT_MS: env.int(2000, 1),
+    /** The shared secret services present to each other's internal routes (payments', calendar's). */
+    INTERNAL_TOKEN: z.string().min(32, 'must be at least 32 characters (openssl rand -base64 32)').optional(),
 
     SHUTDOWN_GRACE_MS: env.int(25_000, 0),
     SHUTDOWN_DRAIN_MS: env.int(1_000, 0),
@@ -100,6 +116,7 @@ export function checkDistributed(config: Config, services: readonly ServiceName[
   if (config.CALENDAR_URL !== undefined && config.INTERNAL_TOKEN === undefined) {
     problems.push('INTERNAL_TOKEN: required with CALENDAR_URL (the calendar service refuses calls without it)');
   }
+  problems.push(...checkPayments(config, services));
   if (!services.includes('identity') && config.IDENTITY_URL === undefined) {
     problems.push('IDENTITY_URL: required without a local identity service (access tokens are verified with its JWKS)');
   }
@@ -110,6 +127,40 @@ export function checkDistributed(config: Config, services: readonly ServiceName[
 export function checkGoogle(config: Config): string[] {
   if ((config.GOOGLE_CLIENT_ID === undefined) === (config.GOOGLE_CLIENT_SECRET === undefined)) return [];
   return ['GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET: set both to connect Google Calendars, or neither'];
+}
+
+/**
+ * Distributed payments: the simulator takes "payments" with a button, so a production install
+ * that forgot to configure a real gateway would give paid bookings away; it runs only when
+ * PAYMENTS_ALLOW_SIMULATOR says so (staging, demos, tests), with a secret every replica shares.
+ */
+export function checkPayments(config: Config, services: readonly ServiceName[]): string[] {
+  const problems: string[] = [];
+  if (services.includes('payments') && config.PAYMENT_PROVIDER === 'simulator') {
+    if (!config.PAYMENTS_ALLOW_SIMULATOR) {
+      problems.push('PAYMENT_PROVIDER: the simulator takes no real money; set a real gateway, or PAYMENTS_ALLOW_SIMULATOR=true for a demo or staging install');
+    }
+    if (config.PAYMENTS_SIMULATOR_SECRET === undefined) problems.push('PAYMENTS_SIMULATOR_SECRET: required in distributed mode with the simulator (shared by every payments replica)');
+  }
+  if (services.includes('payments')) problems.push(...checkGateway(config));
+  if (config.PAYMENTS_URL !== undefined && config.INTERNAL_TOKEN === undefined) {
+    problems.push('INTERNAL_TOKEN: required with PAYMENTS_URL (the payments service refuses calls without it)');
+  }
+  return problems;
+}
+
+/** The chosen payment gateway's keys, in either mode. */
+export function checkGateway(config: Config): string[] {
+  const missing = (names: readonly (keyof Config)[]) =>
+    names.filter((name) => config[name] === undefined).map((name) => `${name}: required with PAYMENT_PROVIDER=${config.PAYMENT_PROVIDER}`);
+  switch (config.PAYMENT_PROVIDER) {
+    case 'simulator':
+      return [];
+    case 'stripe':
+      return missing(['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET']);
+    case 'razorpay':
+      return missing(['RAZORPAY_KEY_ID', 'RAZORPAY_KEY_SECRET', 'RAZORPAY_WEBHOOK_SECRET']);
+  }
 }
 
 /** TRUST_PROXY: "false", "true", or a comma-separated list of addresses/CIDRs. */

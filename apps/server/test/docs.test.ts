@@ -6,6 +6,7 @@ import { commonErrorCodes } from '@timeslot/kernel';
 import { gatewayErrorCodes } from '@timeslot/gateway';
 import { identityErrorCodes } from '@timeslot/identity';
 import { notificationsErrorCodes } from '@timeslot/notifications';
+import { paymentsErrorCodes } from '@timeslot/payments';
 import { schedulingErrorCodes } from '@timeslot/scheduling';
 import { calendarErrorCodes } from '@timeslot/calendar';
 import { repoRoot } from '@timeslot/testing';
@@ -22,6 +23,7 @@ describe('documentation stays true', () => {
       ...schedulingErrorCodes,
       ...calendarErrorCodes,
       ...notificationsErrorCodes,
+      ...paymentsErrorCodes,
     });
   });
 

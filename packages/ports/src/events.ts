@@ -50,6 +50,20 @@ const bookingSnapshot = z.object({
    * ready: `meetingUrl` is it.
    */
   meetingStatus: z.enum(['none', 'pending', 'ready']).optional(),
+  /** The service's cancellation window (minutes before the start), for the refund policy of payments. */
+  cancellationWindowMinutes: z.number().int().nonnegative().optional(),
+});
+
+/** What every payment event carries: the order, its booking and who is party to it. */
+const paymentSnapshot = z.object({
+  orderId: z.uuid(),
+  bookingId: z.uuid(),
+  clientId: z.uuid(),
+  providerUserId: z.uuid().nullable(),
+  /** Minor units. */
+  amount: z.number().int().positive(),
+  currency: z.string().length(3),
+  gateway: z.enum(['simulator', 'stripe', 'razorpay']),
 });
 
 export const events = {
@@ -75,7 +89,12 @@ export const events = {
   bookingCancelled: defineEvent(
     'booking.cancelled',
     1,
-    bookingSnapshot.extend({ cancelledBy: z.uuid(), reason: z.string().nullable() }),
+    bookingSnapshot.extend({
+      cancelledBy: z.uuid(),
+      reason: z.string().nullable(),
+      /** When it was cancelled, by scheduling's clock (the refund policy compares it with the window). */
+      cancelledAt: z.iso.datetime({ offset: true }).optional(),
+    }),
   ),
   bookingRescheduled: defineEvent(
     'booking.rescheduled',
@@ -103,6 +122,27 @@ export const events = {
    * (a sync failed or recovered): scheduling recomputes that provider's slots.
    */
   calendarBusyChanged: defineEvent('calendar.busy_changed', 1, z.object({ providerUserId: z.uuid() })),
+  /**
+   * The order of a held booking is paid (the gateway captured the money): scheduling confirms the
+   * booking (idempotently), notifications send the receipt. Never published for a payment that
+   * landed after its booking expired or was cancelled: that one is refunded instead.
+   */
+  paymentCaptured: defineEvent('payment.captured', 1, paymentSnapshot.extend({ gatewayPaymentId: z.string() })),
+  /** The last attempt to pay failed; the client may try again while the hold lasts. */
+  paymentFailed: defineEvent('payment.failed', 1, paymentSnapshot.extend({ reason: z.string().nullable() })),
+  /** Money went back to the client (a refund the gateway accepted). */
+  paymentRefunded: defineEvent(
+    'payment.refunded',
+    1,
+    paymentSnapshot.extend({
+      refundId: z.uuid(),
+      /** This refund, in minor units. */
+      refundAmount: z.number().int().positive(),
+      /** Every refund of the order so far, this one included. */
+      refundedTotal: z.number().int().positive(),
+      reason: z.enum(['cancellation', 'late_payment', 'manual']),
+    }),
+  ),
   waitlistOffered: defineEvent(
     'waitlist.offered',
     1,

@@ -7,3 +7,4 @@ export * from './events';
 export * from './identity';
 export * from './timeout';
 export * from './calendar';
+export * from './payments';

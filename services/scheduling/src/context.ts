@@ -1,6 +1,6 @@
 import type { EventOutbox } from '@timeslot/adapters';
 import type { Logger } from '@timeslot/kernel';
-import type { Cache, CalendarClient, Database, JobQueue } from '@timeslot/ports';
+import type { Cache, CalendarClient, Database, JobQueue, PaymentsClient } from '@timeslot/ports';
 import type { SlotCache } from './providers/slots.cache';
 import type { SlotsPageMeta } from './providers/slots.service';
 import type { SchedulingTables } from './tables';
@@ -23,6 +23,8 @@ export interface SchedulingOptions {
   readonly meetingTimeoutMs?: number;
   /** How long a slot computation or a booking waits for a provider's external busy times (default 500 ms). */
   readonly busyTimesTimeoutMs?: number;
+  /** How long a paid booking request waits for its payment order before answering without it (default 2000 ms). */
+  readonly paymentTimeoutMs?: number;
   /** The clock (tests move it). */
   readonly now?: () => Date;
 }
@@ -45,6 +47,11 @@ export interface SchedulingContext {
    * when none is configured: bookings then get no meetings and slots no external busy times.
    */
   readonly calendar: CalendarClient | undefined;
+  /**
+   * The payments service (payment orders of held bookings), in-process or over HTTP; undefined
+   * when none is configured: paid bookings are then held without an order (confirmed by an admin).
+   */
+  readonly payments: PaymentsClient | undefined;
 }
 
 export function resolveOptions(options: SchedulingOptions = {}): ResolvedSchedulingOptions {
@@ -56,6 +63,7 @@ export function resolveOptions(options: SchedulingOptions = {}): ResolvedSchedul
     idempotencyTtlHours: options.idempotencyTtlHours ?? 24,
     meetingTimeoutMs: options.meetingTimeoutMs ?? 1500,
     busyTimesTimeoutMs: options.busyTimesTimeoutMs ?? 500,
+    paymentTimeoutMs: options.paymentTimeoutMs ?? 2000,
     now: options.now ?? (() => new Date()),
   };
 }

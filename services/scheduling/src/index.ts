@@ -3,7 +3,7 @@ import type { Registry } from 'prom-client';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { createEventOutbox, createOutboxRelay, loadMigrations, migrate, outboxMigrations, registerOutboxLagMetric } from '@timeslot/adapters';
 import type { Logger, ServiceModule } from '@timeslot/kernel';
-import type { Cache, CalendarClient, Database, EventBus, JobQueue, JobWorker, Subscription } from '@timeslot/ports';
+import type { Cache, CalendarClient, Database, EventBus, JobQueue, JobWorker, PaymentsClient, Subscription } from '@timeslot/ports';
 import { startBookingWorkers } from './bookings/booking.jobs';
 import { registerBookingJobMetrics } from './bookings/booking.queues';
 import { bookingErrorCodes } from './bookings/booking.errors';
@@ -13,6 +13,7 @@ import { providerErrorCodes } from './providers/provider.errors';
 import { registerProviderRoutes } from './providers/provider.routes';
 import { createSlotCache } from './providers/slots.cache';
 import { subscribeToCalendar } from './bookings/booking.meeting';
+import { bookingPaymentErrorCodes, registerBookingPaymentRoutes, subscribeToPayments } from './bookings/booking.payment';
 import { schedulingTables } from './tables';
 
 export type { SchedulingOptions } from './context';
@@ -21,7 +22,7 @@ export { computeSlots } from './slots/compute';
 export { holdQueue, waitlistQueue } from './bookings/booking.queues';
 
 /** Every code the scheduling service returns besides the common ones; docs/errors.md lists them. */
-export const schedulingErrorCodes = { ...providerErrorCodes, ...bookingErrorCodes } as const;
+export const schedulingErrorCodes = { ...providerErrorCodes, ...bookingErrorCodes, ...bookingPaymentErrorCodes } as const;
 
 /** The paths the gateway routes to scheduling; known without building the service. */
 export const schedulingPrefixes = ['/api/v1/providers', '/api/v1/bookings', '/api/v1/waitlist', '/api/v1/calendar-feeds'] as const;
@@ -34,6 +35,8 @@ export interface SchedulingDeps {
   readonly logger: Logger;
   /** The calendar service, when one is configured (see SchedulingContext.calendar). */
   readonly calendar?: CalendarClient;
+  /** The payments service, when one is configured (see SchedulingContext.payments). */
+  readonly payments?: PaymentsClient;
   readonly options?: SchedulingOptions;
 }
 
@@ -62,9 +65,11 @@ export async function createSchedulingService(deps: SchedulingDeps): Promise<Sch
     options,
     slotCache: createSlotCache({ cache: deps.cache }),
     calendar: deps.calendar,
+    payments: deps.payments,
   };
   let workers: JobWorker[] = [];
   let subscription: Subscription | undefined;
+  let paymentEvents: Subscription | undefined;
 
   let registry: Registry | undefined;
 
@@ -75,6 +80,7 @@ export async function createSchedulingService(deps: SchedulingDeps): Promise<Sch
     registerBookingJobMetrics(app.metrics.registry, context);
     registerProviderRoutes(app, context);
     registerBookingRoutes(app, context);
+    registerBookingPaymentRoutes(app, context);
   };
 
   return {
@@ -89,10 +95,13 @@ export async function createSchedulingService(deps: SchedulingDeps): Promise<Sch
       relay.start();
       workers = await startBookingWorkers(context, registry === undefined ? {} : { registry });
       subscription = await subscribeToCalendar(context, deps.bus);
+      paymentEvents = await subscribeToPayments(context, deps.bus);
     },
     async stop() {
       await subscription?.close();
       subscription = undefined;
+      await paymentEvents?.close();
+      paymentEvents = undefined;
       await Promise.all(workers.map((worker) => worker.close()));
       workers = [];
       await relay.stop();

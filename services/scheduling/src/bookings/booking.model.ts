@@ -74,6 +74,7 @@ export function snapshot(row: BookingRow, service: BookedService, parties: Booki
     holdExpiresAt: row.holdExpiresAt?.toISOString() ?? null,
     meetingStatus: row.meetingStatus,
     meetingUrl: row.meetingUrl,
+    cancellationWindowMinutes: service.cancellationWindowMinutes,
   };
 }
 

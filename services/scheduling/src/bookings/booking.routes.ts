@@ -12,6 +12,7 @@ import {
   listBookingsQuery,
   rescheduleBody,
 } from './booking.schemas';
+import { createdBookingSchema, withPayment } from './booking.payment';
 import { createBooking, getBooking, listBookings } from './booking.service';
 import { cancelBooking, confirmBooking, confirmOffer, finishBooking, rescheduleBooking } from './booking.transitions';
 
@@ -34,7 +35,7 @@ export function registerBookingRoutes(app: App, ctx: SchedulingContext): void {
         summary: 'Book a slot (free: confirmed; paid: held until paid)',
         headers: idempotencyHeaders,
         body: createBookingBody,
-        response: { 201: bookingSchema, 400: problemSchema, 401: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema },
+        response: { 201: createdBookingSchema, 400: problemSchema, 401: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema },
       },
     },
     async (request, reply) => {
@@ -45,7 +46,7 @@ export function registerBookingRoutes(app: App, ctx: SchedulingContext): void {
       });
       if (result.replayed) void reply.header('idempotent-replayed', 'true');
       // Only 201s are stored for replay (a refused request may be retried with its key).
-      return reply.status(result.statusCode as 201).send(result.body);
+      return reply.status(result.statusCode as 201).send(await withPayment(ctx, result.body, request.deadline));
     },
   );
 

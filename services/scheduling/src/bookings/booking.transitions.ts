@@ -94,7 +94,7 @@ export async function cancelBooking(
     if (!isProviderSide(caller, found) && found.booking.status === 'confirmed') assertBeforeWindow(found, now);
     const row = await transition(tx, ctx, found, 'cancelled', { cancelReason: reason ?? null, cancelledBy: caller.userId }, now);
     await createWaitlistRepository(ctx.tables).settleOffer(tx, row.id, 'cancelled');
-    const data = { ...snapshot(row, found.service, found.parties), cancelledBy: caller.userId, reason: reason ?? null };
+    const data = { ...snapshot(row, found.service, found.parties), cancelledBy: caller.userId, reason: reason ?? null, cancelledAt: now.toISOString() };
     return {
       row,
       events: [makeEvent(events.bookingCancelled, data, meta(requestId))],
