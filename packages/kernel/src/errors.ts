@@ -55,6 +55,7 @@ export const commonErrorCodes = {
   INVALID_CHARACTER: 400,
   UNAUTHENTICATED: 401,
   INVALID_TOKEN: 401,
+  SERVICE_TOKEN_INVALID: 401,
   TOKEN_EXPIRED: 401,
   TOKEN_REVOKED: 401,
   FORBIDDEN: 403,
@@ -86,6 +87,7 @@ export const commonErrors = {
     new AppError('INVALID_CHARACTER', 400, 'The request contains the NUL character (U+0000), which no field accepts.', { fieldErrors }),
   unauthenticated: (message = 'Authentication is required.') => new AppError('UNAUTHENTICATED', 401, message),
   invalidToken: (message = 'The access token is invalid.') => new AppError('INVALID_TOKEN', 401, message),
+  serviceTokenInvalid: () => new AppError('SERVICE_TOKEN_INVALID', 401, 'Only Timeslot services may call this route.'),
   tokenExpired: () => new AppError('TOKEN_EXPIRED', 401, 'The access token has expired.'),
   tokenRevoked: () =>
     new AppError('TOKEN_REVOKED', 401, 'The access token was revoked: its account has been disabled, or re-enabled since it was issued.'),

@@ -13,3 +13,5 @@ export { nulCharacterPaths } from './http/edge';
 export * from './fields';
 export * from './http/problem.schema';
 export * from './http/openapi';
+export * from './periodic';
+export * from './http/internal';

@@ -10,7 +10,6 @@ export const calendarErrorCodes = {
   GOOGLE_CONSENT_DENIED: 400,
   GOOGLE_REFUSED: 502,
   CONNECTION_NOT_FOUND: 404,
-  SERVICE_TOKEN_INVALID: 401,
   MEETING_CANCELLED: 409,
 } as const;
 
@@ -28,6 +27,5 @@ export const calendarErrors = {
     // Shown as is: it says which step Google refused, never a token or Google's raw answer.
     calendarError('GOOGLE_REFUSED', `Google refused or did not answer: ${what}.`, { expose: true, ...(cause === undefined ? {} : { cause }) }),
   connectionNotFound: () => calendarError('CONNECTION_NOT_FOUND', 'No such calendar connection.'),
-  serviceTokenInvalid: () => calendarError('SERVICE_TOKEN_INVALID', 'Only Timeslot services may call this route.'),
   meetingCancelled: () => calendarError('MEETING_CANCELLED', 'The booking of this meeting was cancelled.'),
 } as const;

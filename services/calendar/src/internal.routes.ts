@@ -1,11 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { commonErrors, type App } from '@timeslot/kernel';
-import { busyTimesSchema, internalTokenHeader, meetingRequestSchema, meetingSchema } from '@timeslot/ports';
+import { commonErrors, requireInternalToken, type App } from '@timeslot/kernel';
+import { busyTimesSchema, meetingRequestSchema, meetingSchema } from '@timeslot/ports';
 import { busyTimes } from './busy/busy.service';
 import type { CalendarContext } from './context';
-import { calendarErrors } from './errors';
 import { dropMeeting, ensureMeeting } from './meetings/meeting.service';
 
 /*
@@ -22,19 +19,8 @@ const rangeQuery = z
   .strict()
   .refine((query) => Date.parse(query.from) < Date.parse(query.to), { message: 'must be after from', path: ['to'] });
 
-const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
-
-/** Compared as digests: equal lengths for timingSafeEqual, and no timing hint of the token's length. */
-function checker(token: string): (request: FastifyRequest) => Promise<void> {
-  const expected = digest(token);
-  return async (request) => {
-    const presented = request.headers[internalTokenHeader];
-    if (typeof presented !== 'string' || !timingSafeEqual(digest(presented), expected)) throw calendarErrors.serviceTokenInvalid();
-  };
-}
-
 export function registerInternalRoutes(app: App, ctx: CalendarContext, token: string): void {
-  const onRequest = checker(token);
+  const onRequest = requireInternalToken(token);
 
   app.put(
     '/api/v1/internal/meetings/:bookingId',

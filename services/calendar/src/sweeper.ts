@@ -1,3 +1,4 @@
+import { startPeriodic } from '@timeslot/kernel';
 import { refreshBusy } from './busy/busy.service';
 import { createConnectionRepository } from './connections/connection.repository';
 import type { CalendarContext } from './context';
@@ -49,28 +50,5 @@ export async function sweep(ctx: CalendarContext): Promise<SweepResult> {
 
 /** Runs `sweep` every `sweepIntervalMs` until the returned stop is called (which waits for a pass in progress). */
 export function startSweeper(ctx: CalendarContext): () => Promise<void> {
-  const interval = ctx.options.sweepIntervalMs;
-  if (interval <= 0) return () => Promise.resolve();
-  let stopped = false;
-  let running: Promise<void> = Promise.resolve();
-  let timer: NodeJS.Timeout | undefined;
-  const schedule = (): void => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = sweep(ctx).then(
-        () => schedule(),
-        (error: unknown) => {
-          ctx.logger.error({ err: error }, 'calendar sweep failed; will retry');
-          schedule();
-        },
-      );
-    }, interval);
-    timer.unref();
-  };
-  schedule();
-  return async () => {
-    stopped = true;
-    clearTimeout(timer);
-    await running;
-  };
+  return startPeriodic(() => sweep(ctx), { intervalMs: ctx.options.sweepIntervalMs, logger: ctx.logger, what: 'calendar sweep' });
 }

@@ -20,7 +20,6 @@ export const paymentsErrorCodes = {
   WEBHOOK_ORDER_UNKNOWN: 400,
   WEBHOOK_AMOUNT_MISMATCH: 400,
   PAYMENT_GATEWAY_UNAVAILABLE: 503,
-  SERVICE_TOKEN_INVALID: 401,
 } as const;
 
 export type PaymentsErrorCode = keyof typeof paymentsErrorCodes;
@@ -51,5 +50,4 @@ export const paymentsErrors = {
       headers: { 'retry-after': '5' },
       ...(cause === undefined ? {} : { cause }),
     }),
-  serviceTokenInvalid: () => paymentsError('SERVICE_TOKEN_INVALID', 'Only Timeslot services may call this route.'),
 } as const;

@@ -1,8 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { commonErrors, type App } from '@timeslot/kernel';
-import { internalTokenHeader, orderRequestSchema, paymentSummarySchema } from '@timeslot/ports';
+import { commonErrors, requireInternalToken, type App } from '@timeslot/kernel';
+import { orderRequestSchema, paymentSummarySchema } from '@timeslot/ports';
 import type { PaymentsContext } from './context';
 import { paymentsErrors } from './errors';
 import { ensureOrder, orderOfBooking } from './orders/order.service';
@@ -16,19 +14,8 @@ import { ensureOrder, orderOfBooking } from './orders/order.service';
 
 const bookingParams = z.object({ bookingId: z.uuid() }).strict();
 
-const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
-
-/** Compared as digests: equal lengths for timingSafeEqual, and no timing hint of the token's length. */
-function checker(token: string): (request: FastifyRequest) => Promise<void> {
-  const expected = digest(token);
-  return async (request) => {
-    const presented = request.headers[internalTokenHeader];
-    if (typeof presented !== 'string' || !timingSafeEqual(digest(presented), expected)) throw paymentsErrors.serviceTokenInvalid();
-  };
-}
-
 export function registerInternalRoutes(app: App, ctx: PaymentsContext, token: string): void {
-  const onRequest = checker(token);
+  const onRequest = requireInternalToken(token);
 
   app.put(
     '/api/v1/internal/payments/orders/:bookingId',
