@@ -222,7 +222,8 @@ describe('roles', () => {
       expect((await app.inject({ method: 'GET', url: '/api/v1/notifications', headers: { authorization: `Bearer ${user.token}` } })).statusCode).toBe(404);
       expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
       expect((await app.inject({ method: 'GET', url: '/metrics' })).body).toContain('outbox_oldest_unsent_age_seconds');
-      expect(h.service.prefixes).toEqual(['/api/v1/notifications']);
+      expect((await app.inject({ method: 'GET', url: '/api/v1/admin/queues', headers: { authorization: `Bearer ${user.token}` } })).statusCode).toBe(404);
+      expect(h.service.prefixes).toEqual(['/api/v1/notifications', '/api/v1/admin/queues', '/admin/queues']);
     } finally {
       await app.close();
     }
