@@ -43,6 +43,7 @@ export async function bookingToEmail(count = Number(process.env.BENCH_BOOKINGS ?
     RATE_LIMIT_USER_PER_SECOND: '1000',
     RATE_LIMIT_IP_PER_SECOND: '1000',
     RATE_LIMIT_AUTH_PER_MINUTE: '1000',
+    REGISTRATIONS_PER_IP_PER_HOUR: '1000',
     PORT: String(await freePort()),
   });
   const timeslot = await buildTimeslot({
@@ -107,7 +108,7 @@ export async function bookingToEmail(count = Number(process.env.BENCH_BOOKINGS ?
     }
     if (delays.length < count) throw new Error(`only ${delays.length} of ${count} confirmations arrived`);
     delays.sort((a, b) => a - b);
-    return { bookings: count, p50: percentile(delays, 50), p99: percentile(delays, 99), max: delays[delays.length - 1] ?? 0 };
+    return { bookings: count, p50: percentile(delays, 0.5), p99: percentile(delays, 0.99), max: delays[delays.length - 1] ?? 0 };
   } finally {
     await timeslot.stop();
     await smtp.close();
