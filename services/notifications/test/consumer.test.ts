@@ -242,6 +242,35 @@ describe('the event consumer', () => {
     expect((await inbox(client.token))[0]?.kind).toBe('booking_cancelled');
   });
 
+  it('gives the client a receipt, in-app and by email, when payments captured their money', async () => {
+    const client = await h.user();
+    const provider = await h.user({ role: 'provider', name: 'Dr Ada' });
+    const hold = bookingSnapshot(client, provider, { status: 'pending_payment', priceAmount: 4500, currency: 'EUR', holdExpiresAt: '2030-01-07T08:15:00.000Z' });
+    const captured = eventOf(events.paymentCaptured, {
+      orderId: randomUUID(),
+      bookingId: hold.bookingId,
+      clientId: client.userId,
+      providerUserId: provider.userId,
+      amount: 4500,
+      currency: 'EUR',
+      gateway: 'simulator',
+      gatewayPaymentId: 'pay_1',
+    });
+
+    await expect(h.handle(captured)).rejects.toThrow(/not known here yet/);
+    await h.handle(eventOf(events.bookingHeld, hold));
+    expect(await h.handle(captured)).toBe(true);
+    expect(await h.handle(captured)).toBe(false);
+
+    const receipts = (await inbox(client.token)).filter((e) => e.kind === 'payment_receipt');
+    expect(receipts).toHaveLength(1);
+    expect(receipts[0]?.title).toContain('45.00');
+    expect((await inbox(provider.token)).some((e) => e.kind === 'payment_receipt')).toBe(false);
+    const emails = (await h.ctx.store.emails.forBooking(h.database.db, hold.bookingId)).filter((row) => row.kind === 'payment_receipt');
+    expect(emails).toHaveLength(1);
+    expect(emails[0]?.data.payment).toMatchObject({ amount: 4500, currency: 'EUR', paymentId: captured.data.orderId });
+  });
+
   it('keeps the recipients projection from user events, and lets a change for an unknown user be retried', async () => {
     const user = await h.user({ name: 'Old Name' });
 

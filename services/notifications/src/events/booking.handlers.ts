@@ -148,4 +148,20 @@ export const bookingHandlers: Readonly<Record<string, EventHandler>> = {
       sides: clientOnly,
     });
   },
+
+  /**
+   * The client's receipt, when payments captured their money (the booking's confirmation follows
+   * from scheduling as booking.confirmed). The booking's details come from the projection, which
+   * booking.held wrote long before anyone could pay; until then the bus tries again.
+   */
+  async 'payment.captured'(tx, ctx, raw, effects) {
+    const event = parseEvent(events.paymentCaptured, raw);
+    const found = await ctx.store.bookings.find(tx, event.data.bookingId);
+    if (found === undefined) throw new Error(`booking ${event.data.bookingId} of the payment is not known here yet`);
+    const { amount, currency, orderId } = event.data;
+    await deliverToParties(tx, ctx, event, { ...found.snapshot, clientId: event.data.clientId }, 'payment_receipt', effects, {
+      extra: { payment: { amount, currency, paymentId: orderId, paidAt: event.occurredAt } },
+      sides: clientOnly,
+    });
+  },
 };

@@ -7,7 +7,7 @@ import { userHandlers } from './user.handlers';
 
 /** The consumer name: one durable queue shared by every notifications replica. */
 export const consumerName = 'notifications';
-export const consumedPatterns = ['user.*', 'booking.*', 'waitlist.offered', 'meeting.ready'] as const;
+export const consumedPatterns = ['user.*', 'booking.*', 'waitlist.offered', 'meeting.ready', 'payment.captured'] as const;
 
 const handlers: Readonly<Record<string, EventHandler>> = { ...userHandlers, ...bookingHandlers };
 
