@@ -246,8 +246,9 @@ describe('the event consumer', () => {
     const client = await h.user();
     const provider = await h.user({ role: 'provider', name: 'Dr Ada' });
     const hold = bookingSnapshot(client, provider, { status: 'pending_payment', priceAmount: 4500, currency: 'EUR', holdExpiresAt: '2030-01-07T08:15:00.000Z' });
+    const orderId = randomUUID();
     const captured = eventOf(events.paymentCaptured, {
-      orderId: randomUUID(),
+      orderId,
       bookingId: hold.bookingId,
       clientId: client.userId,
       providerUserId: provider.userId,
@@ -268,7 +269,7 @@ describe('the event consumer', () => {
     expect((await inbox(provider.token)).some((e) => e.kind === 'payment_receipt')).toBe(false);
     const emails = (await h.ctx.store.emails.forBooking(h.database.db, hold.bookingId)).filter((row) => row.kind === 'payment_receipt');
     expect(emails).toHaveLength(1);
-    expect(emails[0]?.data.payment).toMatchObject({ amount: 4500, currency: 'EUR', paymentId: captured.data.orderId });
+    expect(emails[0]?.data.payment).toMatchObject({ amount: 4500, currency: 'EUR', paymentId: orderId });
   });
 
   it('keeps the recipients projection from user events, and lets a change for an unknown user be retried', async () => {
