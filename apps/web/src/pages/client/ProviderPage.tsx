@@ -1,0 +1,10 @@
+import { Empty, PageTitle } from '../../components/ui';
+
+export function ProviderPage() {
+  return (
+    <>
+      <PageTitle>ProviderPage</PageTitle>
+      <Empty>Not built yet.</Empty>
+    </>
+  );
+}

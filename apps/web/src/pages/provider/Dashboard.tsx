@@ -1,0 +1,10 @@
+import { Empty, PageTitle } from '../../components/ui';
+
+export function Dashboard() {
+  return (
+    <>
+      <PageTitle>Dashboard</PageTitle>
+      <Empty>Not built yet.</Empty>
+    </>
+  );
+}
