@@ -6,7 +6,7 @@ import type { RefreshTokenRepository } from './refresh-token.repository';
 import type { UserRow } from './tables';
 import { eventSource, toAdminUser } from './user.model';
 import type { UserRepository } from './user.repository';
-import type { AdminUser } from './user.schemas';
+import { encodeUserCursor, type AdminUser, type AdminUserPage, type ListUsersQuery } from './user.schemas';
 import { userCacheKey } from './user.service';
 
 export interface AccountServiceDeps {
@@ -30,7 +30,7 @@ export interface AdminContext {
 }
 
 /**
- * Disabling and re-enabling accounts (administrators only). The database row is the truth; the
+ * Disabling, re-enabling and listing accounts (administrators only). The database row is the truth; the
  * account-status entry in the shared cache is how every other process learns of it within
  * seconds (see createAccountStatusCheck in the kernel). The entry is written inside the
  * transaction, while the user's row is locked, so of two concurrent changes the cache ends the way
@@ -103,6 +103,18 @@ export function createAccountService(deps: AccountServiceDeps) {
       });
       logger.info({ userId, adminId: context.adminId, requestId: context.requestId }, 'account enabled');
       return changed(userId, row);
+    },
+
+    /** Accounts newest first, in keyset pages; `q`, `role` and `status` narrow them. Not cached. */
+    async list(query: ListUsersQuery): Promise<AdminUserPage> {
+      // One row more than asked tells whether another page exists without a count.
+      const rows = await users.list(database.db, { q: query.q, role: query.role, status: query.status, after: query.cursor, limit: query.limit + 1 });
+      const page = rows.slice(0, query.limit);
+      const last = page.at(-1);
+      return {
+        items: page.map((found) => toAdminUser(found.row)),
+        nextCursor: rows.length > query.limit && last !== undefined ? encodeUserCursor({ createdAt: last.position, id: last.row.id }) : null,
+      };
     },
 
     /**
