@@ -158,6 +158,12 @@ export async function collectExchanges(inject: Inject, deps: ScenarioDeps): Prom
   await step('list accounts without a token', 401, { method: 'GET', url: '/api/v1/users' });
   await step('list accounts with a bad cursor', 400, { method: 'GET', url: '/api/v1/users?cursor=nope', token: admin });
 
+  // Signing out everywhere: every refresh token of the user is revoked; a new sign-in works.
+  const fay = json<{ refreshToken: string; accessToken: string }>(await register('client', 'fay'));
+  await step('sign out everywhere', 204, { method: 'POST', url: '/api/v1/auth/logout-all', token: fay.accessToken });
+  await step('sign out everywhere without a token', 401, { method: 'POST', url: '/api/v1/auth/logout-all' });
+  await step('refresh after signing out everywhere', 401, { method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: fay.refreshToken } });
+  await step('log in after signing out everywhere', 200, { method: 'POST', url: '/api/v1/auth/login', payload: { email: `fay.${unique}@example.com`, password } });
 
   // A provider's Google Calendar: connect (OAuth with PKCE through the fake Google), list, disconnect.
   const connect = json<{ authorizationUrl: string }>(await step('start connecting Google Calendar', 200, { method: 'GET', url: '/api/v1/calendar/google/connect', token: provider }));

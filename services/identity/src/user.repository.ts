@@ -71,7 +71,8 @@ export function createUserRepository(tables: IdentityTables) {
     },
 
     /**
-     * Accounts disabled after `since`, or re-enabled after being disabled then, share-locked until the transaction ends, so
+     * Accounts disabled after `since`, or re-enabled after being disabled then, or signed out
+     * everywhere then (both set tokens_valid_after), share-locked until the transaction ends, so
      * no status change of theirs can commit (and write its own cache entry) while this
      * transaction re-writes what it read.
      */
@@ -106,6 +107,16 @@ export function createUserRepository(tables: IdentityTables) {
         .where(and(...conditions))
         .orderBy(desc(users.createdAt), desc(users.id))
         .limit(filter.limit);
+    },
+
+    /** Sets `tokensValidAfter` to `at` unless it is already later: access tokens issued until then are refused. */
+    async setTokensValidAfter(db: Db, id: string, at: Date): Promise<UserRow | undefined> {
+      const rows = await db
+        .update(users)
+        .set({ tokensValidAfter: sql`greatest(${users.tokensValidAfter}, ${at.toISOString()}::timestamptz)`, updatedAt: sql`now()` })
+        .where(eq(users.id, id))
+        .returning();
+      return rows[0];
     },
 
     async update(db: Db, id: string, changes: UserChanges): Promise<UserRow | undefined> {
