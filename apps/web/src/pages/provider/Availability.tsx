@@ -114,7 +114,8 @@ function Editor({ providerId, saved }: { readonly providerId: string; readonly s
           {weekdays.map((day) => (
             <li key={day}>
               <IntervalsEditor
-                legend={names[day] ?? String(day)}
+                heading={names[day] ?? String(day)}
+                level={3}
                 context={names[day] ?? String(day)}
                 intervals={draft.weekly[day] ?? []}
                 problems={problems}
@@ -229,11 +230,12 @@ function ContextInput({
   context,
   label,
   error,
+  inline = false,
   ...input
-}: { readonly context: string; readonly label: string; readonly error?: string | undefined } & InputHTMLAttributes<HTMLInputElement>) {
+}: { readonly context: string; readonly label: string; readonly error?: string | undefined; readonly inline?: boolean } & InputHTMLAttributes<HTMLInputElement>) {
   const id = useId();
   return (
-    <div className="field provider-compact">
+    <div className={`field provider-compact${inline ? ' provider-inline' : ''}`}>
       <label htmlFor={id}>
         <span className="provider-vh">{context} </span>
         {label}
@@ -249,38 +251,44 @@ function ContextInput({
 }
 
 function IntervalsEditor({
-  legend,
+  heading,
+  level,
   context,
   intervals,
   problems,
   empty,
   onChange,
 }: {
-  readonly legend: ReactNode;
+  readonly heading: string;
+  readonly level: 3 | 4;
   readonly context: string;
   readonly intervals: readonly Interval[];
   readonly problems: Problems;
   readonly empty: string;
   readonly onChange: (intervals: readonly Interval[]) => void;
 }) {
+  const id = useId();
+  const Heading = level === 3 ? 'h3' : 'h4';
   const last = intervals[intervals.length - 1];
   return (
-    <fieldset className="provider-intervals">
-      <legend>{legend}</legend>
-      {intervals.length === 0 ? <p className="muted provider-closed">{empty}</p> : null}
-      {intervals.map((entry, index) => {
-        const name = `${context} hours ${index + 1}`;
-        const change = (field: 'start' | 'end', value: string) => onChange(intervals.map((item) => (item.key === entry.key ? { ...item, [field]: value } : item)));
-        return (
-          <div className="provider-interval" key={entry.key}>
-            <ContextInput context={name} label="from" type="time" step={300} value={entry.start} onChange={(e) => change('start', e.target.value)} error={problems[`${entry.key}.start`]} />
-            <ContextInput context={name} label="to" type="time" step={300} value={entry.end} onChange={(e) => change('end', e.target.value)} error={problems[`${entry.key}.end`]} />
-            <Button variant="link" className="provider-remove" aria-label={`Remove ${name}`} onClick={() => onChange(intervals.filter((item) => item.key !== entry.key))}>
-              Remove
-            </Button>
-          </div>
-        );
-      })}
+    <div role="group" aria-labelledby={id} className="provider-intervals">
+      <Heading id={id}>{heading}</Heading>
+      <div className="provider-interval-list">
+        {intervals.length === 0 ? <p className="muted provider-closed">{empty}</p> : null}
+        {intervals.map((entry, index) => {
+          const name = `${context} hours ${index + 1}`;
+          const change = (field: 'start' | 'end', value: string) => onChange(intervals.map((item) => (item.key === entry.key ? { ...item, [field]: value } : item)));
+          return (
+            <div className="provider-interval" key={entry.key}>
+              <ContextInput inline context={name} label="from" type="time" step={300} value={entry.start} onChange={(e) => change('start', e.target.value)} error={problems[`${entry.key}.start`]} />
+              <ContextInput inline context={name} label="to" type="time" step={300} value={entry.end} onChange={(e) => change('end', e.target.value)} error={problems[`${entry.key}.end`]} />
+              <Button variant="link" className="provider-remove" aria-label={`Remove ${name}`} onClick={() => onChange(intervals.filter((item) => item.key !== entry.key))}>
+                Remove
+              </Button>
+            </div>
+          );
+        })}
+      </div>
       <Button
         variant="secondary"
         className="provider-add"
@@ -290,7 +298,7 @@ function IntervalsEditor({
       >
         Add hours
       </Button>
-    </fieldset>
+    </div>
   );
 }
 
@@ -315,19 +323,19 @@ function OverrideEditor({
   readonly onRemove: () => void;
 }) {
   const viewer = useViewer();
-  const context = `Date ${number}`;
+  const context = `Override ${number}`;
   const title = item.date === '' ? context : formatLongDay(zonedInstant(item.date, '12:00', 'UTC'), { ...viewer, timeZone: 'UTC' });
   return (
     <fieldset className="card provider-override">
       <legend>{title}</legend>
-      <ContextInput context={context} label="date" type="date" value={item.date} onChange={(e) => onChange({ ...item, date: e.target.value })} error={problems[`${item.key}.date`]} />
+      <ContextInput context={context} label="Date" type="date" value={item.date} onChange={(e) => onChange({ ...item, date: e.target.value })} error={problems[`${item.key}.date`]} />
       <CheckboxField
         label="Closed all day"
         checked={item.closed}
         onChange={(e) => onChange({ ...item, closed: e.target.checked, intervals: !e.target.checked && item.intervals.length === 0 ? [newInterval()] : item.intervals })}
       />
       {item.closed ? null : (
-        <IntervalsEditor legend={`Hours on ${title}`} context={context} intervals={item.intervals} problems={problems} empty="No hours yet." onChange={(intervals) => onChange({ ...item, intervals })} />
+        <IntervalsEditor heading="Hours" level={4} context={context} intervals={item.intervals} problems={problems} empty="No hours yet." onChange={(intervals) => onChange({ ...item, intervals })} />
       )}
       <Button variant="link" aria-label={`Remove this date (${context.toLowerCase()})`} onClick={onRemove}>
         Remove this date
@@ -359,20 +367,20 @@ function BlockedEditor({
       <div className="provider-interval">
         <ContextInput
           context={context}
-          label="start date"
+          label="Start date"
           type="date"
           value={item.startDate}
           // A new period defaults to whole days: from the start date's midnight to the next one.
           onChange={(e) => onChange({ ...item, startDate: e.target.value, endDate: item.endDate === '' && e.target.value !== '' ? addDays(e.target.value, 1) : item.endDate })}
           error={problems[`${item.key}.startDate`]}
         />
-        <ContextInput context={context} label="start time" type="time" value={item.startTime} onChange={(e) => set('startTime', e.target.value)} error={problems[`${item.key}.startTime`]} />
+        <ContextInput context={context} label="Start time" type="time" value={item.startTime} onChange={(e) => set('startTime', e.target.value)} error={problems[`${item.key}.startTime`]} />
       </div>
       <div className="provider-interval">
-        <ContextInput context={context} label="end date" type="date" value={item.endDate} onChange={(e) => set('endDate', e.target.value)} error={problems[`${item.key}.endDate`]} />
-        <ContextInput context={context} label="end time" type="time" value={item.endTime} onChange={(e) => set('endTime', e.target.value)} error={problems[`${item.key}.endTime`]} />
+        <ContextInput context={context} label="End date" type="date" value={item.endDate} onChange={(e) => set('endDate', e.target.value)} error={problems[`${item.key}.endDate`]} />
+        <ContextInput context={context} label="End time" type="time" value={item.endTime} onChange={(e) => set('endTime', e.target.value)} error={problems[`${item.key}.endTime`]} />
       </div>
-      <ContextInput context={context} label="reason (only you see it)" maxLength={500} value={item.reason} onChange={(e) => set('reason', e.target.value)} error={problems[`${item.key}.reason`]} />
+      <ContextInput context={context} label="Reason (only you see it)" maxLength={500} value={item.reason} onChange={(e) => set('reason', e.target.value)} error={problems[`${item.key}.reason`]} />
       <p className="hint">In {zone}.</p>
       <Button variant="link" aria-label={`Remove this period (${context.toLowerCase()})`} onClick={onRemove}>
         Remove this period

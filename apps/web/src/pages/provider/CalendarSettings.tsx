@@ -196,9 +196,16 @@ function RevokeDialog({ busy, onConfirm }: { readonly busy: boolean; readonly on
   );
 }
 
-/** The server's own sentence for refusals a person can act on (Google not set up here: 501). */
+/**
+ * What to say when connecting fails. A 5xx problem carries no detail (the server does not expose
+ * them), so the one a person meets here, Google not set up on this server (501), is said in words;
+ * Google's own refusal (502 GOOGLE_REFUSED) has a sentence meant to be shown.
+ */
 function googleError(error: unknown): string {
-  if (error instanceof ApiError && (error.status === 501 || error.status === 502) && error.message !== '') return error.message;
+  if (error instanceof ApiError && error.code === 'GOOGLE_NOT_CONFIGURED') {
+    return 'Google Calendar cannot be connected on this server: its administrator has not set up a Google client (GOOGLE_NOT_CONFIGURED).';
+  }
+  if (error instanceof ApiError && error.code === 'GOOGLE_REFUSED' && error.problem?.detail !== undefined) return error.problem.detail;
   return describeError(error);
 }
 

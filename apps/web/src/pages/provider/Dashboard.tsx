@@ -136,14 +136,16 @@ function Upcoming({ now }: { readonly now: number }) {
   const items = upcoming.data?.pages.flatMap((page) => page.items) ?? [];
   return (
     <>
-      <SelectField label="Show" value={filter} onChange={(e) => setFilter(e.target.value as Filter)}>
-        <option value="all">All bookings</option>
-        {(['confirmed', 'pending_payment', 'cancelled'] as const).map((status) => (
-          <option key={status} value={status}>
-            {statusLabels[status]}
-          </option>
-        ))}
-      </SelectField>
+      <div className="provider-filter">
+        <SelectField label="Show" value={filter} onChange={(e) => setFilter(e.target.value as Filter)}>
+          <option value="all">All bookings</option>
+          {(['confirmed', 'pending_payment', 'cancelled'] as const).map((status) => (
+            <option key={status} value={status}>
+              {statusLabels[status]}
+            </option>
+          ))}
+        </SelectField>
+      </div>
       {upcoming.isPending ? <Loading /> : null}
       {upcoming.isError ? <ErrorMessage error={upcoming.error} /> : null}
       {upcoming.isSuccess && items.length === 0 ? <Empty>No bookings in the next {UPCOMING_DAYS} days{filter === 'all' ? '' : ' with this status'}.</Empty> : null}

@@ -124,7 +124,7 @@ function serverProblems(error: unknown): Partial<Record<Key, string>> {
 
 const locationChoices: readonly { kind: LocationKind; label: string }[] = [
   { kind: 'video', label: 'Video call (a meeting link is made for each booking)' },
-  { kind: 'in_person', label: 'In person, at an address' },
+  { kind: 'in_person', label: 'In person' },
   { kind: 'phone', label: 'Phone call' },
 ];
 
