@@ -62,9 +62,12 @@ describe('the provider set-up pages', () => {
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.waitForURL((url) => url.pathname === '/provider/profile');
 
-    // Profile: created here, since the account has none yet.
+    // Profile: created here, since the account has none yet; the workspace says so too.
     await page.getByRole('button', { name: 'Create profile' }).waitFor();
     expect(await providerNav(page).getByRole('link').allInnerTexts()).toEqual(['Workspace', 'Profile', 'Services', 'Availability', 'Calendar feed']);
+    await providerNav(page).getByRole('link', { name: 'Workspace' }).click();
+    await page.getByRole('link', { name: 'Create your provider profile' }).click();
+    await page.getByRole('button', { name: 'Create profile' }).waitFor();
     expect(await page.getByLabel('Time zone').inputValue()).toBe(zone);
     await expectAccessible(page);
     await screenshot(page, 'provider-profile-desktop');
@@ -109,6 +112,20 @@ describe('the provider set-up pages', () => {
     expect(services.items).toHaveLength(1);
     const service = services.items[0]!;
     expect(service).toMatchObject({ priceAmount: 4550, currency: 'EUR', durationMinutes: 30 });
+    // Edited, then taken off and put back on offer.
+    await page.getByRole('button', { name: 'Edit Assessment' }).click();
+    expect(await page.getByLabel('Price').inputValue()).toBe('45.50');
+    await page.getByLabel('Booking window (days)').fill('30');
+    await page.getByRole('button', { name: 'Save service' }).click();
+    await page.getByRole('status').filter({ hasText: 'Service “Assessment” saved.' }).waitFor();
+    await page.getByRole('button', { name: 'Deactivate Assessment' }).click();
+    await page.getByText('Inactive: hidden from clients').waitFor();
+    await page.getByRole('button', { name: 'Activate Assessment' }).click();
+    await page.getByRole('button', { name: 'Deactivate Assessment' }).waitFor();
+    const edited = await apiCall<{ bookingWindowDays: number; active: boolean }>(server, 'GET', `/api/v1/providers/${profile.id}/services/${service.id}`, {
+      token: login.accessToken,
+    });
+    expect(edited).toMatchObject({ bookingWindowDays: 30, active: true });
 
     // Availability: two intervals on one weekday, a date with its own hours, a closed date, a blocked period.
     const first = dateIn(2);
