@@ -146,6 +146,7 @@ describe('the provider set-up pages', () => {
     await page.getByRole('button', { name: 'Save availability' }).click();
     await page.getByText('Overlaps other hours of the same day.').waitFor();
     await page.getByLabel(`${weekday} hours 2 from`).fill('14:00');
+    await page.getByText('Overlaps other hours of the same day.').waitFor({ state: 'detached' });
 
     await page.getByRole('button', { name: 'Add a date' }).click();
     await page.getByLabel('Override 1 date').fill(second);

@@ -62,7 +62,10 @@ function Editor({ providerId, saved }: { readonly providerId: string; readonly s
   const zone = saved.timeZone;
   const [draft, setDraft] = useState<Draft>(() => fromApi(saved));
   const [baseline, setBaseline] = useState(() => fingerprint(fromApi(saved)));
-  const [problems, setProblems] = useState<Problems>({});
+  // After the first attempt to save, problems follow the draft as it is edited (and go as they are fixed).
+  const [checking, setChecking] = useState(false);
+  const [serverProblems, setServerProblems] = useState<Problems>({});
+  const problems = useMemo<Problems>(() => ({ ...serverProblems, ...(checking ? validate(draft, zone).problems : {}) }), [serverProblems, checking, draft, zone]);
   const dirty = fingerprint(draft) !== baseline;
 
   const save = useMutation({
@@ -75,7 +78,7 @@ function Editor({ providerId, saved }: { readonly providerId: string; readonly s
       setBaseline(fingerprint(next));
       await queryClient.invalidateQueries({ queryKey: ['slots', providerId] });
     },
-    onError: (error, sent) => setProblems(problemsFromServer(fieldErrors(error), sent.origins)),
+    onError: (error, sent) => setServerProblems(problemsFromServer(fieldErrors(error), sent.origins)),
   });
 
   // Leaving the site (reload, closing the tab) with unsaved changes asks first.
@@ -88,13 +91,14 @@ function Editor({ providerId, saved }: { readonly providerId: string; readonly s
 
   const update = (change: (current: Draft) => Draft) => {
     save.reset();
+    setServerProblems({});
     setDraft(change);
   };
 
   function submit(event: FormEvent) {
     event.preventDefault();
     const checked = validate(draft, zone);
-    setProblems(checked.problems);
+    setChecking(true);
     if (Object.keys(checked.problems).length > 0) return;
     save.mutate(checked);
   }
@@ -202,7 +206,8 @@ function Editor({ providerId, saved }: { readonly providerId: string; readonly s
             disabled={!dirty || save.isPending}
             onClick={() => {
               setDraft(fromApi(saved));
-              setProblems({});
+              setChecking(false);
+              setServerProblems({});
               save.reset();
             }}
           >

@@ -143,7 +143,8 @@ export function ServiceForm({
   const queryClient = useQueryClient();
   const headingId = useId();
   const [values, setValues] = useState<Values>(() => initialValues(service));
-  const [problems, setProblems] = useState<Partial<Record<Key, string>>>({});
+  // After the first attempt to save, problems follow the values as they are edited.
+  const [checking, setChecking] = useState(false);
   const set = <K extends Key>(key: K, value: Values[K]) => setValues((current) => ({ ...current, [key]: value }));
 
   const save = useMutation({
@@ -158,18 +159,16 @@ export function ServiceForm({
     },
   });
 
+  const checked = toBody(values);
+  const problems = checking && 'problems' in checked ? checked.problems : {};
   const fromServer = serverProblems(save.error);
   const error = (key: Key): string | undefined => problems[key] ?? fromServer[key];
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    const result = toBody(values);
-    if ('problems' in result) {
-      setProblems(result.problems);
-      return;
-    }
-    setProblems({});
-    save.mutate(result.body);
+    setChecking(true);
+    if ('problems' in checked) return;
+    save.mutate(checked.body);
   }
 
   const numberField = (key: Key, label: string, hint?: string) => {
