@@ -27,17 +27,24 @@ export function NotificationBell() {
     refetchInterval: stream === 'live' ? false : pollWhileDownMs,
   });
   const count = unread.data?.count;
-  const label = count === undefined ? 'Notifications' : `Notifications, ${count} unread`;
   const current = location === '/notifications';
 
+  // The name says what the badge means; it begins with the visible words ("Notifications 3"), so
+  // speech-input users can say what they see.
   return (
     <>
-      <Link href="/notifications" aria-label={label} aria-current={current ? 'page' : undefined} className="bell">
+      <Link
+        href="/notifications"
+        aria-label={count === undefined ? 'Notifications' : `Notifications, ${count} unread`}
+        aria-current={current ? 'page' : undefined}
+        className="bell"
+      >
         Notifications
         {count !== undefined && count > 0 ? (
-          <span className="badge" aria-hidden="true">
-            {count > 99 ? '99+' : count}
-          </span>
+          <>
+            {' '}
+            <span className="badge">{count > 99 ? '99+' : count}</span>
+          </>
         ) : null}
       </Link>
       <div className="visually-hidden" role="status" aria-live="polite" aria-atomic="true">

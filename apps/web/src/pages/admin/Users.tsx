@@ -124,7 +124,8 @@ function UserRow({ user }: { readonly user: AdminUser }) {
     onSuccess: async (saved) => {
       setShown(saved);
       setReason('');
-      await queryClient.invalidateQueries({ queryKey: ['users'] });
+      // Stale, but not refetched now: under a status filter the row would vanish with its notice.
+      await queryClient.invalidateQueries({ queryKey: ['users'], refetchType: 'none' });
     },
   });
   // The list's copy, unless this row just changed it (the refetch may not have landed yet).

@@ -14,8 +14,10 @@ import type { Notification } from './notifications';
  *   Last-Event-ID and gets what was stored meanwhile from the server;
  * - otherwise (token stale, or the browser gave up: a 401, 429 TOO_MANY_STREAMS or 5xx fails an
  *   EventSource for good) we close it and open a new one with a fresh token from session.accessToken(),
- *   after a growing, jittered pause when attempts keep failing. A stream we open ourselves cannot
- *   send Last-Event-ID, so once it is open the ['notifications'] queries are refetched instead.
+ *   after a growing, jittered pause when attempts keep failing.
+ * A stream we open ourselves cannot send Last-Event-ID, and a first one replays nothing, so every
+ * time a stream opens the ['notifications'] queries are refetched: what was stored before it
+ * opened (after the page's first read, or while it was down) is counted too.
  * The server sends `: heartbeat` comments, which EventSource swallows without an event: they keep
  * proxies from cutting the stream, but cannot drive a watchdog here.
  */
@@ -24,8 +26,8 @@ export type StreamStatus = 'connecting' | 'live' | 'retrying';
 
 export interface StreamCallbacks {
   readonly onNotification: (notification: Notification) => void;
-  /** A stream is open again after a failure: whatever was missed meanwhile should be fetched. */
-  readonly onReconnected: () => void;
+  /** A stream is open (first or again): whatever was stored before it opened should be fetched. */
+  readonly onOpen: () => void;
   /** An attempt failed and the next waits `delayMs`. */
   readonly onFailure: (delayMs: number) => void;
   readonly onStatus: (status: StreamStatus) => void;
@@ -52,7 +54,6 @@ export function connectNotificationStream(callbacks: StreamCallbacks): () => voi
   let timer: ReturnType<typeof setTimeout> | undefined;
   /** Attempts that failed since the last open stream. */
   let failures = 0;
-  let everOpened = false;
   let droppedSinceOpen = false;
 
   const retryLater = (): void => {
@@ -81,12 +82,10 @@ export function connectNotificationStream(callbacks: StreamCallbacks): () => voi
     source = stream;
     stream.onopen = () => {
       if (stream !== source) return;
-      const missed = everOpened && (failures > 0 || droppedSinceOpen);
       failures = 0;
-      everOpened = true;
       droppedSinceOpen = false;
       callbacks.onStatus('live');
-      if (missed) callbacks.onReconnected();
+      callbacks.onOpen();
     };
     stream.addEventListener('notification', (event) => {
       if (stream !== source) return;
@@ -155,7 +154,7 @@ export function useNotificationStream(onNotification: (notification: Notificatio
         refresh();
         latest.current(notification);
       },
-      onReconnected: refresh,
+      onOpen: refresh,
       // The count is fetched through the API client, which refreshes an expired session and signs a
       // revoked one out (closing this stream): the stream's own failures cannot tell which it was.
       onFailure: () => void queryClient.invalidateQueries({ queryKey: ['notifications', 'unread-count'] }),
