@@ -31,6 +31,7 @@ export function Queues() {
     refetchInterval: refreshMs,
   });
   const items = queues.data?.items ?? [];
+  const captionId = useId();
 
   return (
     <>
@@ -48,16 +49,14 @@ export function Queues() {
       {queues.isSuccess && items.length === 0 ? <Empty>This installation has no job queues.</Empty> : null}
       {items.length > 0 ? (
         <>
-          <div className="table-wrap">
+          <p className="muted queue-updated">
+            Updated <time dateTime={new Date(queues.dataUpdatedAt).toISOString()}>{formatTime(new Date(queues.dataUpdatedAt), viewer)}</time>, every {refreshMs / 1000}{' '}
+            seconds while this tab is open.
+          </p>
+          {/* Focusable, so keyboard users can scroll it sideways on a narrow screen. */}
+          <div className="table-wrap" role="region" aria-labelledby={captionId} tabIndex={0}>
             <table className="queue-table">
-              <caption>
-                Jobs by state
-                <span className="queue-updated">
-                  {' '}
-                  (updated <time dateTime={new Date(queues.dataUpdatedAt).toISOString()}>{formatTime(new Date(queues.dataUpdatedAt), viewer)}</time>, every{' '}
-                  {refreshMs / 1000} seconds)
-                </span>
-              </caption>
+              <caption id={captionId}>Jobs by state</caption>
               <thead>
                 <tr>
                   <th scope="col">Queue</th>
