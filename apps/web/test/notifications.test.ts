@@ -58,10 +58,12 @@ describe('notifications', () => {
     await page.getByRole('heading', { level: 1, name: 'Notifications' }).waitFor();
     await live;
     // Their welcome (it may arrive live, after the page loaded): read, so the count starts at 0.
-    await page.getByRole('heading', { level: 2, name: /^Welcome to Timeslot/ }).waitFor();
+    const welcome = page.getByRole('listitem').filter({ has: page.getByRole('heading', { level: 2, name: /^Welcome to Timeslot/ }) });
+    await welcome.waitFor();
     await page.getByRole('button', { name: 'Mark all as read' }).click();
     await page.getByRole('link', { name: 'Notifications, 0 unread' }).waitFor();
-    expect(await page.locator('.tag-new').count()).toBe(0);
+    await welcome.getByText('Read', { exact: true }).waitFor();
+    expect(await welcome.getByText('New', { exact: true }).count()).toBe(0);
 
     const start = await firstSlot(setup.providerId, setup.serviceId);
     const booking = await apiCall<{ id: string }>(server, 'POST', '/api/v1/bookings', { token: client.accessToken, body: { serviceId: setup.serviceId, start } });

@@ -6,7 +6,8 @@ import { useAuth, useViewer } from '../../auth/auth';
 import { Button, ConfirmDialog, Empty, ErrorMessage, Loading, Notice, SelectField, TextField } from '../../components/ui';
 import { formatDateTime, formatDay } from '../../lib/format';
 
-type AdminUser = paths['/api/v1/users/{id}/disable']['post']['responses'][200]['content']['application/json'];
+type UserPage = paths['/api/v1/users']['get']['responses'][200]['content']['application/json'];
+type AdminUser = UserPage['items'][number];
 type Role = AdminUser['role'];
 type Status = 'active' | 'disabled';
 
@@ -19,24 +20,13 @@ interface Filters {
 const pageSize = 20;
 const roleLabels: Readonly<Record<Role, string>> = { client: 'Client', provider: 'Provider', admin: 'Administrator' };
 
-interface UserPage {
-  readonly items: AdminUser[];
-  readonly nextCursor: string | null;
-}
-
-/*
- * GET /api/v1/users (administrators) is being added to identity; until it is in the generated
- * schema it is called through an untyped view of the same client (same token, refresh and retries).
- */
-const untypedGet = api.GET as unknown as (path: string, init: { params: { query: Record<string, string | number> } }) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
-
 async function listUsers(filters: Filters, cursor: string | null): Promise<UserPage> {
-  const query: Record<string, string | number> = { limit: pageSize };
+  const query: NonNullable<paths['/api/v1/users']['get']['parameters']['query']> = { limit: pageSize };
   if (filters.q !== '') query.q = filters.q;
   if (filters.role !== '') query.role = filters.role;
   if (filters.status !== '') query.status = filters.status;
   if (cursor !== null) query.cursor = cursor;
-  return data(await untypedGet('/api/v1/users', { params: { query } })) as UserPage;
+  return data(await api.GET('/api/v1/users', { params: { query } }));
 }
 
 /** Find accounts by email or name, role and status; disable one (with a reason) or enable it again. */
