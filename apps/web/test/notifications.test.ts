@@ -52,11 +52,22 @@ describe('notifications', () => {
     const context = await newContext(browser, server);
     const page = await context.newPage();
 
-    await signIn(page, setup.provider.email);
+    // The first stream is refused as a stale token would be: an EventSource gives up on a 401, so
+    // the page must open a new one itself (with the session's current token).
+    const streamUrls: string[] = [];
+    await page.route('**/api/v1/notifications/stream?*', async (route) => {
+      streamUrls.push(route.request().url());
+      if (streamUrls.length > 1) return route.continue();
+      return route.fulfill({ status: 401, contentType: 'application/problem+json', body: JSON.stringify({ status: 401, code: 'TOKEN_EXPIRED', title: 'Unauthorized' }) });
+    });
     const live = streamOpened(page);
-    await page.goto('/notifications');
-    await page.getByRole('heading', { level: 1, name: 'Notifications' }).waitFor();
+    await signIn(page, setup.provider.email);
+    // No reload from here on: the open stream is the page's own second attempt.
     await live;
+    expect(streamUrls.length).toBe(2);
+    await page.getByRole('link', { name: /^Notifications/ }).click();
+    await page.getByRole('heading', { level: 1, name: 'Notifications' }).waitFor();
+    expect(new URL(streamUrls.at(-1)!).searchParams.get('access_token')).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
     // Their welcome (it may arrive live, after the page loaded): read, so the count starts at 0.
     const welcome = page.getByRole('listitem').filter({ has: page.getByRole('heading', { level: 2, name: /^Welcome to Timeslot/ }) });
     await welcome.waitFor();
