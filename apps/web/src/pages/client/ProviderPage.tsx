@@ -81,7 +81,9 @@ function BookingFlow({ provider, services }: { readonly provider: Provider; read
   const service = services.find((candidate) => candidate.id === requested) ?? (services.length === 1 ? services[0] : undefined);
   const slotParam = search.get('slot');
   const slot = slotParam !== null && !Number.isNaN(Date.parse(slotParam)) ? new Date(slotParam).toISOString() : null;
-  const view = search.get('view') === 'day' ? 'day' : 'week';
+  // Phones start with one day at a time: a week of times is a long scroll there.
+  const viewParam = search.get('view');
+  const view = viewParam === 'day' || viewParam === 'week' ? viewParam : window.matchMedia('(max-width: 640px)').matches ? 'day' : 'week';
   const dayParam = search.get('day');
   const picker: PickerState = {
     first: clampWindow(search.get('week'), today, slot === null ? null : dayKey(slot, viewer.timeZone)),
@@ -91,6 +93,13 @@ function BookingFlow({ provider, services }: { readonly provider: Provider; read
   const [conflict, setConflict] = useState<string | null>(null);
   const [joined, setJoined] = useState<WaitlistEntry | null>(null);
   const pickHeadingId = useId();
+  const pickHeading = useRef<HTMLHeadingElement>(null);
+
+  // The confirmation (and the focused Book button) is gone after a conflict: keyboard and
+  // screen-reader users are put back at the times, under the message that says why.
+  useEffect(() => {
+    if (conflict !== null) pickHeading.current?.focus();
+  }, [conflict]);
 
   function update(changes: Record<string, string | null>, replace: boolean) {
     setSearch(
@@ -135,7 +144,6 @@ function BookingFlow({ provider, services }: { readonly provider: Provider; read
                 <Button
                   variant={chosen ? 'primary' : 'secondary'}
                   aria-pressed={chosen}
-                  aria-label={`Choose ${candidate.name}`}
                   onClick={() => {
                     setConflict(null);
                     setJoined(null);
@@ -143,6 +151,7 @@ function BookingFlow({ provider, services }: { readonly provider: Provider; read
                   }}
                 >
                   {chosen ? 'Chosen' : 'Choose'}
+                  <span className="visually-hidden"> {candidate.name}</span>
                 </Button>
               </li>
             );
@@ -153,55 +162,62 @@ function BookingFlow({ provider, services }: { readonly provider: Provider; read
       {service === undefined ? (
         <p className="muted">Choose a service to see its free times.</p>
       ) : (
-        <section aria-labelledby={pickHeadingId}>
-          <h2 id={pickHeadingId}>Choose a time for {service.name}</h2>
-          <ZoneNote provider={provider} />
-          {conflict === null ? null : (
-            <ErrorMessage>
-              That time was just taken — pick another.{' '}
-              <WaitlistOffer key={conflict} provider={provider} service={service} target={{ start: conflict }} onJoined={setJoined} label="Join the waitlist for that time" />
-            </ErrorMessage>
-          )}
-          {joined === null ? null : <JoinedNotice entry={joined} provider={provider} />}
-          <SlotPicker
-            providerId={provider.id}
-            serviceId={service.id}
-            state={picker}
-            onStateChange={(next) => update({ week: next.first, view: next.view, day: next.day }, true)}
-            selected={slot}
-            onSelect={(chosen) => {
-              setConflict(null);
-              update({ slot: chosen.start }, false);
-            }}
-            lastDate={addDays(today, service.bookingWindowDays)}
-            seated={service.capacity > 1}
-            renderEmptyWeek={(dates) => <DayWaitlist provider={provider} service={service} dates={dates} onJoined={setJoined} />}
-            renderEmptyDay={(date) => (
-              <WaitlistOffer
-                key={date}
-                provider={provider}
-                service={service}
-                target={{ date }}
-                onJoined={setJoined}
-                label={`Join the waitlist for ${formatLongDay(dateInstant(date, viewer.timeZone), viewer)}`}
-              />
+        <div className="booking-area">
+          <section aria-labelledby={pickHeadingId}>
+            <h2 id={pickHeadingId} ref={pickHeading} tabIndex={-1}>
+              Choose a time for {service.name}
+            </h2>
+            <ZoneNote provider={provider} />
+            {conflict === null ? null : (
+              <ErrorMessage>
+                That time was just taken — pick another.{' '}
+                <WaitlistOffer key={conflict} provider={provider} service={service} target={{ start: conflict }} onJoined={setJoined} label="Join the waitlist for that time" />
+              </ErrorMessage>
             )}
-          />
-        </section>
-      )}
-
-      {service === undefined || slot === null ? null : (
-        <Confirmation
-          key={`${service.id}|${slot}`}
-          provider={provider}
-          service={service}
-          start={slot}
-          onCancel={() => update({ slot: null }, false)}
-          onTaken={() => {
-            setConflict(slot);
-            update({ slot: null }, true);
-          }}
-        />
+            {joined === null ? null : <JoinedNotice entry={joined} provider={provider} />}
+            <SlotPicker
+              providerId={provider.id}
+              serviceId={service.id}
+              state={picker}
+              onStateChange={(next) => update({ week: next.first, view: next.view, day: next.day }, true)}
+              selected={slot}
+              onSelect={(chosen) => {
+                setConflict(null);
+                update({ slot: chosen.start }, false);
+              }}
+              lastDate={addDays(today, service.bookingWindowDays)}
+              seated={service.capacity > 1}
+              renderEmptyWeek={(dates) => <DayWaitlist provider={provider} service={service} dates={dates} onJoined={setJoined} />}
+              renderEmptyDay={(date) => (
+                <WaitlistOffer
+                  key={date}
+                  provider={provider}
+                  service={service}
+                  target={{ date }}
+                  onJoined={setJoined}
+                  label={`Join the waitlist for ${formatLongDay(dateInstant(date, viewer.timeZone), viewer)}`}
+                />
+              )}
+            />
+          </section>
+          {slot === null ? (
+            <aside className="booking-aside booking-placeholder" aria-label="Your booking">
+              <p className="muted">Choose a time to book {service.name}.</p>
+            </aside>
+          ) : (
+            <Confirmation
+              key={`${service.id}|${slot}`}
+              provider={provider}
+              service={service}
+              start={slot}
+              onCancel={() => update({ slot: null }, false)}
+              onTaken={() => {
+                setConflict(slot);
+                update({ slot: null }, true);
+              }}
+            />
+          )}
+        </div>
       )}
     </>
   );
@@ -281,7 +297,7 @@ function Confirmation({ provider, service, start, onCancel, onTaken }: Confirmat
 
   const here = `${location}?${search.toString()}`;
   return (
-    <section className="confirmation" aria-labelledby="confirm-heading">
+    <section className="confirmation booking-aside" aria-labelledby="confirm-heading">
       <h2 id="confirm-heading" ref={heading} tabIndex={-1}>
         Confirm your booking
       </h2>
