@@ -7,7 +7,7 @@ import { useAuth, useViewer } from '../../auth/auth';
 import { Button, ConfirmDialog, ErrorMessage, Loading, Notice, PageTitle } from '../../components/ui';
 import { addDays, formatDateTime, formatLongDay, formatPrice, formatTime, formatTimeRange } from '../../lib/format';
 import { AddToCalendar, MeetingInfo, StatusTag, useProviderName } from './BookingParts';
-import { bookingPaymentQuery, bookingQuery, locationLabel, serviceQuery, type Booking, type BookingPayment, type Payment, type Slot } from './queries';
+import { bookingPaymentQuery, bookingQuery, locationLabel, providerQuery, serviceQuery, type Booking, type BookingPayment, type Payment, type Slot } from './queries';
 import { SlotPicker, todayIn, type PickerState } from './SlotPicker';
 import './client.css';
 
@@ -19,6 +19,8 @@ import './client.css';
  */
 
 const pollMs = 2000;
+/** How long after a cancellation the page keeps looking for its refund. */
+const refundWatchMs = 10 * 60_000;
 
 export function BookingDetail() {
   const { id = '' } = useParams<{ id: string }>();
@@ -49,6 +51,7 @@ function Detail({ booking, justBooked }: { readonly booking: Booking; readonly j
   const viewer = useViewer();
   const { user } = useAuth();
   const providerName = useProviderName(booking.providerId);
+  const provider = useQuery(providerQuery(booking.providerId));
   const service = useQuery(serviceQuery(booking.providerId, booking.serviceId));
   const [changed, setChanged] = useState<string | null>(null);
   const [rescheduling, setRescheduling] = useState(false);
@@ -87,7 +90,15 @@ function Detail({ booking, justBooked }: { readonly booking: Booking; readonly j
           {service.data === undefined ? null : ` (${locationLabel(service.data.location)})`}
         </dd>
         <dt>When</dt>
-        <dd>{when}</dd>
+        <dd>
+          {when}
+          {provider.data === undefined || provider.data.timeZone === viewer.timeZone ? null : (
+            <span className="hint">
+              {' '}
+              ({formatTimeRange(booking.start, booking.end, { locale: viewer.locale, timeZone: provider.data.timeZone })} for {providerName}, who works in {provider.data.timeZone})
+            </span>
+          )}
+        </dd>
         <dt>Status</dt>
         <dd>
           <StatusTag status={booking.status} />
@@ -117,6 +128,12 @@ function Detail({ booking, justBooked }: { readonly booking: Booking; readonly j
         ) : null}
       </dl>
 
+      {booking.status === 'confirmed' && upcoming ? (
+        <p>
+          <AddToCalendar booking={booking} providerName={providerName} label={when} />
+        </p>
+      ) : null}
+
       {paid ? <PaymentPanel booking={booking} isClient={isClient} /> : null}
 
       {live && upcoming ? (
@@ -128,7 +145,6 @@ function Detail({ booking, justBooked }: { readonly booking: Booking; readonly j
             </p>
           ) : null}
           <div className="actions">
-            {booking.status === 'confirmed' ? <AddToCalendar booking={booking} providerName={providerName} label={when} /> : null}
             <Button variant="secondary" aria-expanded={rescheduling} onClick={() => setRescheduling((open) => !open)}>
               {rescheduling ? 'Keep this time' : 'Reschedule'}
             </Button>
@@ -168,20 +184,21 @@ const paymentLabels: Record<BookingPayment['status'], string> = {
 function PaymentPanel({ booking, isClient }: { readonly booking: Booking; readonly isClient: boolean }) {
   const viewer = useViewer();
   const held = booking.status === 'pending_payment';
+  // A paid booking just cancelled: its refund is decided and sent after the answer; follow it for a while.
+  const refundAwaited = booking.status === 'cancelled' && Date.now() - Date.parse(booking.updatedAt) < refundWatchMs;
   const payment = useQuery({
     ...bookingPaymentQuery(booking.id),
-    // While held, until the order exists and then until it is paid.
-    refetchInterval: held ? pollMs : false,
+    // While held, until the order exists and then until it is paid; after a cancellation, until refunded.
+    refetchInterval: (query) => (held || (refundAwaited && query.state.data?.status === 'captured') ? pollMs : false),
     retry: (failures, error) => failures < 3 && !(error instanceof ApiError && error.status < 500 && error.code !== 'PAYMENT_NOT_FOUND'),
   });
   const order = payment.data;
-  // A cancelled paid booking owes a refund: watch it until the gateway has it.
   const refundDue = order !== undefined && (order.status === 'refunded' || order.status === 'partially_refunded' || (order.status === 'captured' && booking.status === 'cancelled'));
   const details = useQuery({
     queryKey: ['payments', order?.orderId ?? ''],
     queryFn: async () => data(await api.GET('/api/v1/payments/{id}', { params: { path: { id: order?.orderId ?? '' } } })),
     enabled: refundDue,
-    refetchInterval: (query) => (refundStillDue(query.state.data) ? 5000 : false),
+    refetchInterval: (query) => (refundAwaited && refundPending(query.state.data) ? pollMs : false),
   });
   const price = formatPrice(booking.service.priceAmount, booking.service.currency, viewer.locale);
 
@@ -244,19 +261,18 @@ function PaymentPanel({ booking, isClient }: { readonly booking: Booking; readon
   );
 }
 
-function refundStillDue(payment: Payment | undefined): boolean {
-  if (payment === undefined) return false;
-  return payment.refunds.some((refund) => refund.status === 'pending') || (payment.status === 'captured' && payment.bookingStatus === 'cancelled' && payment.refunds.length === 0);
+function refundPending(payment: Payment | undefined): boolean {
+  return payment === undefined || payment.refunds.length === 0 || payment.refunds.some((refund) => refund.status === 'pending');
 }
 
 function Refunds({ payment, loading, error }: { readonly payment: Payment | undefined; readonly loading: boolean; readonly error: unknown }) {
   const viewer = useViewer();
-  if (error !== null && error !== undefined) return <ErrorMessage error={error} />;
-  if (loading || payment === undefined) return <Loading label="Loading refunds…" />;
-  if (payment.refunds.length === 0) return <p>A refund is on its way.</p>;
-  return (
-    <>
-      <h3>Refunds</h3>
+  let body;
+  if (error !== null && error !== undefined) body = <ErrorMessage error={error} />;
+  else if (loading || payment === undefined) body = <Loading label="Loading refunds…" />;
+  else if (payment.refunds.length === 0) body = <p>A refund due under the cancellation policy shows here as soon as it is made.</p>;
+  else {
+    body = (
       <ul className="list">
         {payment.refunds.map((refund) => (
           <li key={refund.id}>
@@ -265,6 +281,12 @@ function Refunds({ payment, loading, error }: { readonly payment: Payment | unde
           </li>
         ))}
       </ul>
+    );
+  }
+  return (
+    <>
+      <h3>Refunds</h3>
+      {body}
     </>
   );
 }
