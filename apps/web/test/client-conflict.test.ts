@@ -1,13 +1,16 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bookingsOf, bookViaApi, dateIn, firstSlotButton, freeSlots, isoWeekday } from './client-helpers';
-import { apiCall, createProvider, launchBrowser, newContext, registerUser, signIn, startServer, type TestServer } from './harness';
+import { apiCall, createProvider, launchBrowser, newContext, registerUser, screenshot, seriousAxeViolations, signIn, startServer, type TestServer } from './harness';
 
 /*
  * When two people want the same time: exactly one gets it, the other is told kindly and sees the
  * time gone from the list; and the waitlist, for a taken time (then offered and claimed when it is
  * freed) and for a day without a free time.
  */
+
+// Generous: these run against a real server and browser on a shared CI machine (no timing is asserted).
+const slow = 60_000;
 
 let server: TestServer;
 let browser: Browser;
@@ -43,8 +46,7 @@ async function chooseFirstSlot(page: Page, providerId: string): Promise<{ name: 
 
 describe('two clients, one time', () => {
   it('confirms exactly one of two simultaneous bookings; the other sees the conflict and the time gone', async () => {
-    const setup = await createProvider(server);
-    const [alice, bob] = await Promise.all([registerUser(server, 'client', 'Alice'), registerUser(server, 'client', 'Bob')]);
+    const [setup, alice, bob] = await Promise.all([createProvider(server), registerUser(server, 'client', 'Alice'), registerUser(server, 'client', 'Bob')]);
     const [pageA, pageB] = await Promise.all([signedInPage(alice.email), signedInPage(bob.email)]);
     const [a, b] = await Promise.all([chooseFirstSlot(pageA, setup.providerId), chooseFirstSlot(pageB, setup.providerId)]);
     expect(b.start).toBe(a.start);
@@ -75,11 +77,10 @@ describe('two clients, one time', () => {
     expect(providerBookings).toHaveLength(1);
     expect(providerBookings[0]).toMatchObject({ start: a.start, status: 'confirmed', clientId: winner.id });
     await Promise.all([pageA.context().close(), pageB.context().close()]);
-  });
+  }, slow);
 
   it('puts the one who lost a time on its waitlist, offers it when freed, and books it when claimed', async () => {
-    const setup = await createProvider(server);
-    const [first, waiting] = await Promise.all([registerUser(server, 'client', 'Fran First'), registerUser(server, 'client', 'Wes Waiting')]);
+    const [setup, first, waiting] = await Promise.all([createProvider(server), registerUser(server, 'client', 'Fran First'), registerUser(server, 'client', 'Wes Waiting')]);
     const page = await signedInPage(waiting.email);
     const chosen = await chooseFirstSlot(page, setup.providerId);
     // Someone else books it while this person is still on the confirmation.
@@ -102,21 +103,26 @@ describe('two clients, one time', () => {
     const claim = page.getByRole('button', { name: /^Claim/ });
     await claim.waitFor();
     await page.getByText(/A place is free for you: .*Claim it before/).waitFor();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, 'client-waitlist-desktop');
     await claim.click();
     await page.waitForURL(/\/bookings\/[0-9a-f-]{36}$/);
     await page.getByText('Booked: your booking is confirmed.').waitFor();
     const [mine] = await bookingsOf(server, waiting.accessToken);
     expect(mine).toMatchObject({ start: chosen.start, status: 'confirmed' });
     await page.context().close();
-  });
+  }, slow);
 
   it('offers the waitlist of a day when the week has no free time', async () => {
     // One 30-minute slot a week, tomorrow at 09:00 (Berlin), already taken.
     const tomorrow = dateIn('Europe/Berlin', 1);
-    const setup = await createProvider(server, { weekly: [{ weekday: isoWeekday(tomorrow), start: '09:00', end: '09:30' }] });
+    const [setup, other, client] = await Promise.all([
+      createProvider(server, { weekly: [{ weekday: isoWeekday(tomorrow), start: '09:00', end: '09:30' }] }),
+      registerUser(server, 'client'),
+      registerUser(server, 'client'),
+    ]);
     const [only] = await freeSlots(server, setup.providerId, setup.serviceId);
     expect(only).toBeDefined();
-    const [other, client] = await Promise.all([registerUser(server, 'client'), registerUser(server, 'client')]);
     await bookViaApi(server, other.accessToken, setup.serviceId, only!.start);
 
     const page = await signedInPage(client.email);
@@ -132,5 +138,5 @@ describe('two clients, one time', () => {
     await page.getByRole('button', { name: 'Join the waitlist', exact: true }).click();
     await page.getByText('You are already on the waitlist for this time.').waitFor();
     await page.context().close();
-  });
+  }, slow);
 });
