@@ -150,6 +150,21 @@ export async function collectExchanges(inject: Inject, deps: ScenarioDeps): Prom
   await step('enable an account again', 200, { method: 'POST', url: `/api/v1/users/${eve.user.id}/enable`, token: admin, payload: {} });
   await step('enable an unknown account', 404, { method: 'POST', url: `/api/v1/users/${randomUUID()}/enable`, token: admin, payload: {} });
 
+  // Administrators list and search accounts, newest first, in pages.
+  const accounts = json<{ nextCursor: string | null }>(await step('list accounts', 200, { method: 'GET', url: '/api/v1/users?limit=2', token: admin }));
+  await step('list the next page of accounts', 200, { method: 'GET', url: `/api/v1/users?limit=2&cursor=${encodeURIComponent(accounts.nextCursor ?? '')}`, token: admin });
+  await step('search accounts', 200, { method: 'GET', url: `/api/v1/users?q=${unique}&role=client&status=active`, token: admin });
+  await step('list accounts as a client', 403, { method: 'GET', url: '/api/v1/users', token: client });
+  await step('list accounts without a token', 401, { method: 'GET', url: '/api/v1/users' });
+  await step('list accounts with a bad cursor', 400, { method: 'GET', url: '/api/v1/users?cursor=nope', token: admin });
+
+  // Signing out everywhere: every refresh token of the user is revoked; a new sign-in works.
+  const fay = json<{ refreshToken: string; accessToken: string }>(await register('client', 'fay'));
+  await step('sign out everywhere', 204, { method: 'POST', url: '/api/v1/auth/logout-all', token: fay.accessToken });
+  await step('sign out everywhere without a token', 401, { method: 'POST', url: '/api/v1/auth/logout-all' });
+  await step('refresh after signing out everywhere', 401, { method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: fay.refreshToken } });
+  await step('log in after signing out everywhere', 200, { method: 'POST', url: '/api/v1/auth/login', payload: { email: `fay.${unique}@example.com`, password } });
+
   // A provider's Google Calendar: connect (OAuth with PKCE through the fake Google), list, disconnect.
   const connect = json<{ authorizationUrl: string }>(await step('start connecting Google Calendar', 200, { method: 'GET', url: '/api/v1/calendar/google/connect', token: provider }));
   await step('start connecting Google Calendar as a client', 403, { method: 'GET', url: '/api/v1/calendar/google/connect', token: client });

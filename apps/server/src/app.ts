@@ -324,6 +324,7 @@ export async function buildTimeslot(options: BuildOptions): Promise<Timeslot> {
       readiness: infrastructure.readiness,
       options: {
         corsOrigins: config.CORS_ORIGINS,
+        ...(config.WEB_ROOT === 'off' ? {} : { web: { root: path.resolve(config.WEB_ROOT) } }),
         bodyLimit: config.BODY_LIMIT_BYTES,
         trustProxy,
         rateLimits: {

@@ -126,6 +126,7 @@ export async function startCommand(options: StartOptions): Promise<void> {
   const gateway = services.includes('gateway');
   const lines = [
     `Timeslot is running (${mode} mode), ready in ${seconds(began)}`,
+    ...(gateway && config.WEB_ROOT !== 'off' ? [`  web app:  ${base}/`] : []),
     `  services: ${services.join(', ')}`,
     `  API:      ${base}/api/v1`,
     ...(gateway ? [`  docs:     ${base}/docs`] : []),
@@ -133,7 +134,7 @@ export async function startCommand(options: StartOptions): Promise<void> {
     ...(mode === 'embedded' ? [`  data:     ${path.resolve(config.DATA_DIR)}/ (PGlite)`] : []),
     ...demoLines,
     ...(mode === 'embedded' && options.demo !== true
-      ? ['Next: `npm run timeslot -- demo` adds providers to book; docs/guide-booking.md walks through finding a slot and booking it.']
+      ? ['Next: `npm run timeslot -- demo` adds providers to book; open the web app to book one, or follow docs/guide-booking.md with curl.']
       : []),
   ];
   say(lines.join('\n'));

@@ -1,9 +1,13 @@
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 // The config module alone, not the kernel's index: the CLI checks its arguments before loading the server.
 import { env } from '@timeslot/kernel/config';
 
 export const serviceNames = ['gateway', 'identity', 'scheduling', 'calendar', 'notifications', 'notifications-worker', 'payments'] as const;
 export type ServiceName = (typeof serviceNames)[number];
+
+/** The web app's `vite build` output in this checkout (apps/web/dist), wherever the process starts. */
+export const defaultWebRoot = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 /**
  * Every variable a Timeslot process reads, with its default. The README's configuration table
@@ -16,6 +20,8 @@ export const configSchema = z
     PORT: env.port(8080),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     PUBLIC_URL: z.url().optional(),
+    /** The web app served at / by a process running the gateway; `off`: none. Relative to the working directory. */
+    WEB_ROOT: z.string().min(1, 'a directory, or off').default(defaultWebRoot),
 
     DATA_DIR: z.string().min(1).default('data'),
     DATABASE_URL: env.url(['postgres', 'postgresql']).optional(),

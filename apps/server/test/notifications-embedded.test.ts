@@ -1,11 +1,11 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { simpleParser } from 'mailparser';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@timeslot/kernel';
 import { eventually } from '@timeslot/ports/contracts/wait';
-import { freePort } from '@timeslot/testing';
+import { freePort, repoRoot } from '@timeslot/testing';
 import { buildTimeslot, type Timeslot } from '../src/app';
 import { configSchema, serviceNames } from '../src/config';
 
@@ -18,13 +18,18 @@ import { configSchema, serviceNames } from '../src/config';
 
 const logger = createLogger({ level: 'silent' });
 const password = 'correct horse battery';
+const webIndex = '<!doctype html><title>Timeslot</title><script type="module" src="/assets/app-1a2b3c.js"></script>\n';
 let dataDir: string;
 let timeslot: Timeslot;
 let base: string;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'timeslot-notifications-'));
-  const config = configSchema.parse({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: String(await freePort()) });
+  // A stand-in for the web app's build, served by the same process (see the last test).
+  await mkdir(path.join(dataDir, 'web', 'assets'), { recursive: true });
+  await writeFile(path.join(dataDir, 'web', 'index.html'), webIndex);
+  await writeFile(path.join(dataDir, 'web', 'assets', 'app-1a2b3c.js'), 'export {};\n');
+  const config = configSchema.parse({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: String(await freePort()), WEB_ROOT: path.join(dataDir, 'web') });
   timeslot = await buildTimeslot({ config, mode: 'embedded', services: [...serviceNames], logger });
   await timeslot.migrate();
   base = await timeslot.listen();
@@ -130,5 +135,23 @@ describe('notifications in the embedded app', () => {
     expect(listing.status).toBe(200);
     expect(listing.headers.get('content-type')).toContain('text/html');
     expect(await listing.text()).toContain('Bestätigt: Sprechstunde');
+  });
+});
+
+describe('the web app in the embedded app', () => {
+  it('is served at / beside the API by the same process, from WEB_ROOT (default: apps/web/dist of this checkout)', async () => {
+    expect(configSchema.parse({}).WEB_ROOT).toBe(path.join(repoRoot, 'apps', 'web', 'dist'));
+    const page = await fetch(`${base}/providers/abc`, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('cache-control')).toBe('no-cache');
+    expect(await page.text()).toBe(webIndex);
+    const asset = await fetch(`${base}/assets/app-1a2b3c.js`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    await asset.body?.cancel();
+    const unknown = await fetch(`${base}/api/v1/nope`, { headers: { accept: 'text/html' } });
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toContain('application/problem+json');
+    expect(((await unknown.json()) as { code: string }).code).toBe('ROUTE_NOT_FOUND');
   });
 });

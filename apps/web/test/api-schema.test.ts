@@ -8,5 +8,5 @@ describe('the web app’s API types', () => {
     const fresh = await generateSchema();
     // A plain equality check: the diff vitest prints for a 300 kB string helps nobody.
     expect(fresh === committed, 'apps/web/src/api/schema.d.ts is out of date: npm run generate-api -w @timeslot/web').toBe(true);
-  });
+  }, 120_000);
 });

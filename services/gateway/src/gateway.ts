@@ -16,6 +16,7 @@ import helmet from 'helmet';
 import { identityHeaders, type RateLimitStore } from '@timeslot/ports';
 import { defaultBodyLimit, type GatewayOptions } from './options';
 import { createRateLimiter } from './rate-limit';
+import { registerWebApp } from './web';
 
 export interface GatewayDeps {
   readonly logger: Logger;
@@ -63,6 +64,8 @@ function securityHeaders(): Record<string, string> {
         // images, which helmet's defaults allow. Upgrading requests would break it (and the web
         // UI) on plain-HTTP self-hosted installs, where TLS ends elsewhere or nowhere.
         upgradeInsecureRequests: null,
+        // The web UI shows provider photos, https URLs on other hosts.
+        imgSrc: ["'self'", 'data:', 'https:'],
       },
     },
   });
@@ -146,6 +149,8 @@ export async function createGatewayApp(deps: GatewayDeps): Promise<App> {
       },
     });
   }
+
+  if (options.web !== undefined) await registerWebApp(app, { root: options.web.root, logger: deps.logger });
 
   return app;
 }

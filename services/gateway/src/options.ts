@@ -77,6 +77,16 @@ export interface GatewayOptions {
   /** Serve Swagger UI at /docs (default true). */
   readonly docs?: boolean;
   readonly upstream?: UpstreamSettings;
+  /**
+   * Serve the web UI's build (`vite build` output: index.html, hashed files under assets/) from
+   * `root` at `/`. Files under /assets/ are cached for a year (immutable); index.html and every
+   * other file are revalidated on each use (no-cache). A GET or HEAD that matches no route, no
+   * file and no API path (/api, /docs, /openapi.json, /healthz, /readyz, /metrics, /admin/queues,
+   * /.well-known, /dev/mail), and whose Accept allows text/html, gets index.html (the app's
+   * client-side routes); anything else keeps the 404 ROUTE_NOT_FOUND. Without index.html in `root`
+   * the gateway warns once at start and answers a page saying how to build it. Default: not served.
+   */
+  readonly web?: { readonly root: string };
 }
 
 export const defaultRateLimits = {

@@ -1,6 +1,6 @@
 import { problemSchema, requireRole, type App } from '@timeslot/kernel';
 import type { AccountService } from './account.service';
-import { adminUserSchema, disableBody, userIdParams } from './user.schemas';
+import { adminUserPageSchema, adminUserSchema, disableBody, listUsersQuery, userIdParams } from './user.schemas';
 
 const tags = ['users'];
 const security = [{ bearerAuth: [] }];
@@ -13,8 +13,27 @@ const responses = {
   503: problemSchema,
 };
 
-/** Administrators disable and re-enable accounts. */
+/** Administrators list, disable and re-enable accounts. */
 export function registerAccountRoutes(app: App, accounts: AccountService): void {
+  app.get(
+    '/api/v1/users',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'List and search accounts (administrators)',
+        description:
+          'Newest first, in pages: pass nextCursor back as cursor for the next one (with the same filters). q matches part of the email address or display name in any letter case; role and status narrow the list.',
+        querystring: listUsersQuery,
+        response: { 200: adminUserPageSchema, 400: problemSchema, 401: problemSchema, 403: problemSchema, 503: problemSchema },
+      },
+    },
+    async (request) => {
+      requireRole(request, 'admin');
+      return accounts.list(request.query);
+    },
+  );
+
   app.post(
     '/api/v1/users/:id/disable',
     {

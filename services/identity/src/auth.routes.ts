@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { problemSchema, type App } from '@timeslot/kernel';
+import { problemSchema, requireIdentity, type App } from '@timeslot/kernel';
+import type { AccountService } from './account.service';
 import type { AuthService } from './auth.service';
 import { loginBody, logoutBody, refreshBody, registerBody, sessionSchema } from './auth.schemas';
 
@@ -14,7 +15,7 @@ async function noStore(_request: FastifyRequest, reply: FastifyReply): Promise<v
   void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
 }
 
-export function registerAuthRoutes(app: App, auth: AuthService): void {
+export function registerAuthRoutes(app: App, auth: AuthService, accounts: AccountService): void {
   app.post(
     '/api/v1/auth/register',
     {
@@ -78,6 +79,25 @@ export function registerAuthRoutes(app: App, auth: AuthService): void {
     },
     async (request, reply) => {
       await auth.logout(request.body.refreshToken);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/logout-all',
+    {
+      onRequest: noStore,
+      schema: {
+        tags,
+        security: [{ bearerAuth: [] }],
+        summary: 'Sign out everywhere',
+        description:
+          'Ends every session of the signed-in user: every refresh token is revoked (401 INVALID_REFRESH_TOKEN), and every service refuses the access tokens issued before the call within seconds (401 TOKEN_REVOKED), the one that made it included. Tokens from a sign-in after the answer work. No body (or {}). The answer may take up to a second.',
+        response: { 204: z.null().describe('Signed out everywhere; no body.'), 401: problemSchema, 403: problemSchema, 503: problemSchema },
+      },
+    },
+    async (request, reply) => {
+      await accounts.logoutAll(requireIdentity(request).userId, { requestId: request.id });
       return reply.status(204).send(null);
     },
   );

@@ -165,7 +165,7 @@ export async function createIdentityService(deps: IdentityDeps): Promise<Identit
   const routes: FastifyPluginAsync = async (instance) => {
     const app = instance.withTypeProvider<ZodTypeProvider>();
     registerOutboxLagMetric(app.metrics.registry, 'identity', relay);
-    registerAuthRoutes(app, auth);
+    registerAuthRoutes(app, auth, accounts);
     registerUserRoutes(app, profiles);
     registerAccountRoutes(app, accounts);
     registerJwksRoutes(app, options.signingKeys);

@@ -19,7 +19,10 @@ export function identityTables(schemaName: string) {
     locale: text('locale').notNull(),
     disabledAt: timestamp('disabled_at', { withTimezone: true }),
     disabledReason: text('disabled_reason'),
-    /** Set on re-enabling, to when the account had been disabled: access tokens issued until then stay refused. */
+    /**
+     * Access tokens issued until then stay refused: set on re-enabling, to when the account had
+     * been disabled, and by a sign-out everywhere, to its instant.
+     */
     tokensValidAfter: timestamp('tokens_valid_after', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

@@ -85,6 +85,83 @@ export const adminUserSchema = userSchema
 
 export type AdminUser = z.infer<typeof adminUserSchema>;
 
+export const userStatuses = ['active', 'disabled'] as const;
+export type UserStatus = (typeof userStatuses)[number];
+
+/** Where the next page of the user list starts: the last row's sort key. Opaque to clients. */
+export interface UserCursor {
+  /**
+   * created_at as PostgreSQL keeps it, to the microsecond (`2030-01-07T08:00:00.123456Z`): a Date
+   * keeps milliseconds only, and a cursor rounded to them would skip the rows created later in
+   * the same millisecond.
+   */
+  readonly createdAt: string;
+  readonly id: string;
+}
+
+export function encodeUserCursor(cursor: UserCursor): string {
+  return Buffer.from(JSON.stringify([cursor.createdAt, cursor.id])).toString('base64url');
+}
+
+const microsecondInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+/** A real instant (no 30 February), so that PostgreSQL never meets one it cannot cast. */
+function isInstant(text: string): boolean {
+  const millis = `${text.slice(0, 23)}Z`;
+  const date = new Date(millis);
+  return !Number.isNaN(date.getTime()) && date.toISOString() === millis;
+}
+
+const cursorTuple = z.tuple([z.string().regex(microsecondInstant).refine(isInstant), z.uuid()]);
+
+function decodeUserCursor(value: string): UserCursor | undefined {
+  if (!/^[A-Za-z0-9_-]+$/.test(value)) return undefined;
+  try {
+    const parsed = cursorTuple.safeParse(JSON.parse(Buffer.from(value, 'base64url').toString('utf8')));
+    return parsed.success ? { createdAt: parsed.data[0], id: parsed.data[1] } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export const listUsersQuery = z
+  .object({
+    q: z
+      .string()
+      .trim()
+      .max(100)
+      .optional()
+      .describe('Part of the email address or display name, in any letter case; % and _ match only themselves. Empty matches everyone.'),
+    role: z.enum(roles).optional(),
+    status: z.enum(userStatuses).optional().describe('active: can sign in; disabled: disabled by an administrator.'),
+    cursor: z
+      .string()
+      .max(400)
+      .transform((value, ctx) => {
+        const cursor = decodeUserCursor(value);
+        if (cursor === undefined) {
+          ctx.addIssue({ code: 'custom', message: 'is not a cursor this API returned' });
+          return z.NEVER;
+        }
+        return cursor;
+      })
+      .optional()
+      .describe('nextCursor of the previous page.'),
+    limit: z.coerce.number().int('must be an integer').min(1).max(100).default(20).describe('Page size, 1 to 100 (default 20).'),
+  })
+  .strict();
+
+export type ListUsersQuery = z.infer<typeof listUsersQuery>;
+
+export const adminUserPageSchema = z
+  .object({
+    items: z.array(adminUserSchema),
+    nextCursor: z.string().nullable().describe('Pass as cursor for the next page; null on the last page.'),
+  })
+  .describe('Accounts, newest first.');
+
+export type AdminUserPage = z.infer<typeof adminUserPageSchema>;
+
 export const userIdParams = z.object({ id: z.uuid().describe('The user’s id.') }).strict();
 
 export const disableBody = z

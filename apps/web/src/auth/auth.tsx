@@ -71,8 +71,7 @@ export function AuthProvider({ children }: { readonly children: ReactNode }) {
         queryClient.clear();
       },
       async logoutEverywhere() {
-        // Until identity's logout-all lands in the generated schema.
-        data(await (api.POST as unknown as (path: string) => Promise<{ response: Response }>)('/api/v1/auth/logout-all'));
+        data(await api.POST('/api/v1/auth/logout-all'));
         session.signedOut();
         queryClient.clear();
       },
