@@ -38,6 +38,10 @@ describe('booking as a client', () => {
     // Signed out until the moment of booking.
     const context = await newContext(browser, server);
     const page = await context.newPage();
+    const slotRequests: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/slots?')) slotRequests.push(request.url());
+    });
 
     await page.goto('/');
     await page.getByRole('heading', { level: 1, name: 'Find a provider' }).waitFor();
@@ -62,6 +66,18 @@ describe('booking as a client', () => {
     await page.getByRole('heading', { name: 'Choose a time for Consultation' }).waitFor();
     const slot = firstSlotButton(page);
     await slot.waitFor();
+    // The next week is fetched while this one is shown, so "Next week" answers from the cache.
+    const thisWeek = slotRequests[0];
+    const nextWeek = slotRequests.find((url) => url !== thisWeek) ?? (await page.waitForRequest((request) => request.url().includes('/slots?') && request.url() !== thisWeek)).url();
+    const firstDay = await page.getByRole('list', { name: /^Free times on/ }).first().getAttribute('aria-label');
+    const requestsBefore = slotRequests.length;
+    await page.getByRole('button', { name: /Next week/ }).click();
+    await page.getByRole('list', { name: /^Free times on/ }).first().waitFor();
+    expect(await page.getByRole('list', { name: /^Free times on/ }).first().getAttribute('aria-label')).not.toBe(firstDay);
+    expect(slotRequests.filter((url) => url === nextWeek)).toHaveLength(1);
+    expect(slotRequests.slice(requestsBefore)).not.toContain(nextWeek);
+    await page.getByRole('button', { name: /Previous week/ }).click();
+    await page.getByRole('list', { name: firstDay! }).waitFor();
     expect(await seriousAxeViolations(page)).toEqual([]);
     await screenshot(page, 'client-provider-desktop');
 
@@ -162,6 +178,53 @@ describe('booking as a client', () => {
     const berlinDay = (instant: string) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(new Date(instant));
     const sameDay = slots.filter((slot) => berlinDay(slot.start) === berlinDay(slots[0]!.start));
     expect(booking!.start).toBe(sameDay[1]!.start);
+    await context.close();
+  }, slow);
+
+  it('keeps one Idempotency-Key per attempt: the same after a network failure, a new one for another time', async () => {
+    const [setup, client] = await Promise.all([createProvider(server), registerUser(server, 'client')]);
+    const context = await newContext(browser, server);
+    const page = await context.newPage();
+    await signIn(page, client.email);
+    const keys: string[] = [];
+    // The network drops every booking request until the route is removed (the client's own
+    // retries included, which reuse the key as well).
+    await page.route('**/api/v1/bookings', async (route) => {
+      keys.push(route.request().headers()['idempotency-key'] ?? '');
+      await route.abort('internetdisconnected');
+    });
+    await page.goto(`/providers/${setup.providerId}`);
+    const times = page.getByRole('list', { name: /^Free times on/ }).first().getByRole('button');
+    await times.first().click();
+    const book = page.getByRole('button', { name: 'Book', exact: true });
+    await book.click();
+    await page.getByRole('alert').getByText('The server cannot be reached. Check your connection and try again.').waitFor();
+    const firstAttempt = [...keys];
+    expect(firstAttempt.length).toBeGreaterThan(0);
+    await book.click();
+    await page.getByRole('alert').waitFor();
+    await expect.poll(() => keys.length).toBeGreaterThan(firstAttempt.length);
+    await book.waitFor({ state: 'visible' });
+    await page.waitForFunction(() => !(globalThis as unknown as { document: { querySelector(s: string): unknown } }).document.querySelector('button[aria-busy="true"]'));
+    expect(new Set(keys).size).toBe(1);
+
+    // Another time is another attempt: a new key, kept until it succeeds.
+    await page.getByRole('button', { name: 'Choose another time' }).click();
+    await times.nth(1).click();
+    const second = new URL(page.url()).searchParams.get('slot');
+    const failedSoFar = keys.length;
+    await book.click();
+    await page.getByRole('alert').getByText('The server cannot be reached. Check your connection and try again.').waitFor();
+    await page.waitForFunction(() => !(globalThis as unknown as { document: { querySelector(s: string): unknown } }).document.querySelector('button[aria-busy="true"]'));
+    const secondKey = keys[failedSoFar];
+    expect(secondKey).toBeDefined();
+    expect(secondKey).not.toBe(keys[0]);
+    await page.unroute('**/api/v1/bookings');
+    const [sent] = await Promise.all([page.waitForRequest((request) => request.url().endsWith('/api/v1/bookings') && request.method() === 'POST'), book.click()]);
+    expect(sent.headers()['idempotency-key']).toBe(secondKey);
+    await page.waitForURL(/\/bookings\/[0-9a-f-]{36}$/);
+    expect(keys.slice(failedSoFar).every((key) => key === secondKey)).toBe(true);
+    expect(await bookingsOf(server, client.accessToken)).toEqual([expect.objectContaining({ start: second, status: 'confirmed' })]);
     await context.close();
   }, slow);
 });
