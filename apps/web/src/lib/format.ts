@@ -109,5 +109,7 @@ export function browserTimeZone(): string {
 }
 
 export function browserLocale(): string {
-  return typeof navigator === 'undefined' ? 'en' : (navigator.languages[0] ?? navigator.language ?? 'en');
+  // Through globalThis, so this module also type-checks (and runs) under Node for unit tests.
+  const browser = (globalThis as { navigator?: { readonly languages?: readonly string[]; readonly language?: string } }).navigator;
+  return browser?.languages?.[0] ?? browser?.language ?? 'en';
 }
