@@ -227,4 +227,30 @@ describe('booking as a client', () => {
     expect(await bookingsOf(server, client.accessToken)).toEqual([expect.objectContaining({ start: second, status: 'confirmed' })]);
     await context.close();
   }, slow);
+  it('repeats a booking a gateway answered 502 with the same key, and the server books it once', async () => {
+    const [setup, client] = await Promise.all([createProvider(server), registerUser(server, 'client')]);
+    const context = await newContext(browser, server);
+    const page = await context.newPage();
+    await signIn(page, client.email);
+    const keys: string[] = [];
+    // The first request reaches the server and books; its answer is lost on the way back and the
+    // browser sees a gateway's 502. The client repeats it with the same key and gets that booking.
+    await page.route('**/api/v1/bookings', async (route) => {
+      keys.push(route.request().headers()['idempotency-key'] ?? '');
+      if (keys.length > 1) return route.continue();
+      const reached = await route.fetch();
+      expect(reached.status()).toBe(201);
+      await route.fulfill({ status: 502, contentType: 'application/problem+json', body: JSON.stringify({ type: 'about:blank', title: 'Bad Gateway', status: 502, code: 'UPSTREAM_UNAVAILABLE' }) });
+    });
+    await page.goto(`/providers/${setup.providerId}`);
+    await page.getByRole('list', { name: /^Free times on/ }).first().getByRole('button').first().click();
+    await page.getByRole('button', { name: 'Book', exact: true }).click();
+    await page.waitForURL(/\/bookings\/[0-9a-f-]{36}$/);
+    expect(keys.length).toBe(2);
+    expect(keys[1]).toBe(keys[0]);
+    const bookings = await bookingsOf(server, client.accessToken);
+    expect(bookings).toHaveLength(1);
+    expect(page.url()).toContain(`/bookings/${bookings[0]!.id}`);
+    await context.close();
+  }, slow);
 });

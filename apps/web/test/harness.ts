@@ -4,11 +4,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import axe from 'axe-core';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { freePort, repoRoot, runTimeslot, startTimeslot, type RunningProcess } from '@timeslot/testing';
+import { freePort, repoRoot, runTimeslot, sharedTimeslot, startTimeslot } from '@timeslot/testing';
 
 /*
  * End-to-end tests of the web app: the real embedded server (one process, PGlite, built web app
- * served by its gateway) started per test file, driven by Debian's Chromium through playwright-core.
+ * served by its gateway), shared by the test files of a run, driven by Debian's Chromium through playwright-core.
  * No browser is ever downloaded. Screenshots go to .tmp/screenshots (kept by CI as artifacts,
  * never committed).
  */
@@ -37,33 +37,36 @@ export async function assertBuilt(): Promise<void> {
 
 export interface TestServer {
   readonly url: string;
-  readonly process: RunningProcess;
   readonly dataDir: string;
+  /** Stops a server of the file's own; the shared one is stopped by the run's global teardown. */
   stop(): Promise<void>;
 }
 
-/** The embedded server on a free port with its own data directory; limits raised for many test users. */
+/** Limits raised for the many users a browser test makes from one address. */
+const testLimits = {
+  RATE_LIMIT_IP_PER_SECOND: '10000',
+  RATE_LIMIT_AUTH_PER_MINUTE: '10000',
+  RATE_LIMIT_USER_PER_SECOND: '10000',
+  REGISTRATIONS_PER_IP_PER_HOUR: '10000',
+  LOGIN_MAX_FAILURES_PER_IP: '10000',
+};
+
+/**
+ * The embedded server the browser tests run against. Without `env`, the one server every such test
+ * file of the run shares (each file makes its own users and providers); with `env` (a setting only
+ * this file needs), a server of the file's own on a free port with its own data directory.
+ */
 export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
   await assertBuilt();
+  if (Object.keys(env).length === 0) {
+    const shared = await sharedTimeslot('web-e2e', { WEB_ROOT: webRoot, ...testLimits });
+    return { url: shared.url, dataDir: shared.dataDir, stop: async () => undefined };
+  }
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'timeslot-web-'));
   const port = await freePort();
-  const process = await startTimeslot(
-    ['start'],
-    {
-      DATA_DIR: dataDir,
-      WEB_ROOT: webRoot,
-      RATE_LIMIT_IP_PER_SECOND: '10000',
-      RATE_LIMIT_AUTH_PER_MINUTE: '10000',
-      RATE_LIMIT_USER_PER_SECOND: '10000',
-      REGISTRATIONS_PER_IP_PER_HOUR: '10000',
-      LOGIN_MAX_FAILURES_PER_IP: '10000',
-      ...env,
-    },
-    { port, timeoutMs: 60_000 },
-  );
+  const process = await startTimeslot(['start'], { DATA_DIR: dataDir, WEB_ROOT: webRoot, ...testLimits, ...env }, { port, timeoutMs: 60_000 });
   return {
     url: process.url,
-    process,
     dataDir,
     async stop() {
       await process.stop();

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { Redis } from 'ioredis';
 import amqp from 'amqplib';
 import { howToStart, testServers } from './servers';
+import { stopSharedTimeslots } from './shared-server';
 
 async function check(name: keyof typeof testServers, probe: () => Promise<void>): Promise<string | undefined> {
   try {
@@ -17,7 +18,9 @@ async function check(name: keyof typeof testServers, probe: () => Promise<void>)
  * Integration suites never skip silently: when a server is missing, the whole run fails here and
  * says which one and how to start it.
  */
-export default async function setup(): Promise<void> {
+export default async function setup(): Promise<() => Promise<void>> {
+  // Shared servers a crashed run left behind are stopped before this run starts its own.
+  await stopSharedTimeslots();
   const problems = (
     await Promise.all([
       check('postgres', async () => {
@@ -44,4 +47,5 @@ export default async function setup(): Promise<void> {
   if (problems.length > 0) {
     throw new Error(`Integration servers missing:\n  ${problems.join('\n  ')}`);
   }
+  return stopSharedTimeslots;
 }

@@ -7,3 +7,4 @@ export * from './private-redis';
 export * from './private-rabbitmq';
 export * from './upstreams';
 export * from './smtp';
+export * from './shared-server';
