@@ -1,20 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, newContext, password, seriousAxeViolations, startServer, uniqueEmail, type TestServer } from './harness';
+import { newContext, password, seriousAxeViolations, useServerAndBrowser, uniqueEmail, type TestServer } from './harness';
 
 /* The shell every page shares: served by the gateway, sign-up, a session that survives a reload, sign-out. */
 
 let server: TestServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+useServerAndBrowser((started) => ({ server, browser } = started));
 
 describe('the web app shell', () => {
   it('signs a new client up, keeps them signed in across a reload, and signs them out', async () => {

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bookingsOf, dateIn, firstSlotButton, focusedName, freeSlots, isoWeekday, tabTo, uniqueWord } from './client-helpers';
-import { apiCall, createProvider, launchBrowser, newContext, password, registerUser, screenshot, seriousAxeViolations, signIn, startServer, type TestServer } from './harness';
+import { apiCall, createProvider, newContext, password, registerUser, screenshot, seriousAxeViolations, signIn, useServerAndBrowser, type TestServer } from './harness';
 
 /*
  * The client's way through the app: find a provider by search, open their page, sign in part-way,
@@ -16,14 +16,7 @@ const slow = 60_000;
 let server: TestServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+useServerAndBrowser((started) => ({ server, browser } = started));
 
 describe('booking as a client', () => {
   it('finds a provider by search, books a free time and sees it in my bookings and on its page', async () => {

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bookingsOf, bookViaApi, dateIn, firstSlotButton, freeSlots, isoWeekday } from './client-helpers';
-import { apiCall, createProvider, launchBrowser, newContext, registerUser, screenshot, seriousAxeViolations, signIn, startServer, type TestServer } from './harness';
+import { apiCall, createProvider, newContext, registerUser, screenshot, seriousAxeViolations, signIn, useServerAndBrowser, type TestServer } from './harness';
 
 /*
  * When two people want the same time: exactly one gets it, the other is told kindly and sees the
@@ -15,14 +15,7 @@ const slow = 60_000;
 let server: TestServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+useServerAndBrowser((started) => ({ server, browser } = started));
 
 const taken = 'That time was just taken — pick another.';
 

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bookingsOf, bookViaApi, firstSlotButton, freeSlots, uniqueWord } from './client-helpers';
-import { apiCall, createProvider, launchBrowser, newContext, registerUser, screenshot, seriousAxeViolations, signIn, startServer, type TestServer } from './harness';
+import { apiCall, createProvider, newContext, registerUser, screenshot, seriousAxeViolations, signIn, useServerAndBrowser, type TestServer } from './harness';
 
 /*
  * After booking: paying for a paid service through the embedded payment simulator's checkout (its
@@ -16,14 +16,7 @@ const slow = 60_000;
 let server: TestServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+useServerAndBrowser((started) => ({ server, browser } = started));
 
 async function signedInPage(email: string): Promise<Page> {
   const context = await newContext(browser, server);

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import axe from 'axe-core';
+import { afterAll, beforeAll } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { freePort, repoRoot, runTimeslot, sharedTimeslot, startTimeslot } from '@timeslot/testing';
 
@@ -73,6 +74,23 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The server and the browser of one test file: started before its tests (the server shared unless
+ * `env` asks for one of its own), closed after them. `use` receives them once they run.
+ */
+export function useServerAndBrowser(use: (started: { server: TestServer; browser: Browser }) => void, env: Record<string, string> = {}): void {
+  let started: { server: TestServer; browser: Browser } | undefined;
+  beforeAll(async () => {
+    const [server, browser] = await Promise.all([startServer(env), launchBrowser()]);
+    started = { server, browser };
+    use(started);
+  });
+  afterAll(async () => {
+    await started?.browser.close();
+    await started?.server.stop();
+  });
 }
 
 export async function launchBrowser(): Promise<Browser> {

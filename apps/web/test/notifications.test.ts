@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { apiCall, createProvider, launchBrowser, newContext, registerUser, screenshot, seriousAxeViolations, signIn, startServer, type TestServer } from './harness';
+import { apiCall, createProvider, newContext, registerUser, screenshot, seriousAxeViolations, signIn, useServerAndBrowser, type TestServer } from './harness';
 
 /*
  * Notifications in the browser: the header bell follows the live stream (no reload), the inbox
@@ -10,14 +10,7 @@ import { apiCall, createProvider, launchBrowser, newContext, registerUser, scree
 let server: TestServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+useServerAndBrowser((started) => ({ server, browser } = started));
 
 /** The first free slot of the provider's service two days from now (set-up, through the API). */
 async function firstSlot(providerId: string, serviceId: string): Promise<string> {

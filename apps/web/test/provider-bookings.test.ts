@@ -1,15 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import {
   apiCall,
   createProvider,
-  launchBrowser,
   newContext,
   registerUser,
   screenshot,
   seriousAxeViolations,
   signIn,
-  startServer,
+  useServerAndBrowser,
   type ProviderSetup,
   type TestServer,
   type TestUser,
@@ -24,14 +23,7 @@ import {
 let server: TestServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+useServerAndBrowser((started) => ({ server, browser } = started));
 
 // The browser contexts' zone and locale (harness newContext), for the texts the pages show.
 const zone = 'Europe/Berlin';

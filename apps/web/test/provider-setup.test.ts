@@ -1,15 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import {
   apiCall,
   createProvider,
-  launchBrowser,
   newContext,
   password,
   screenshot,
   seriousAxeViolations,
   signIn,
-  startServer,
+  useServerAndBrowser,
   uniqueEmail,
   type TestServer,
 } from './harness';
@@ -23,14 +22,7 @@ import {
 let server: TestServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+useServerAndBrowser((started) => ({ server, browser } = started));
 
 const zone = 'Europe/Berlin';
 

@@ -96,6 +96,18 @@ export function ErrorMessage({ error, children }: { readonly error?: unknown; re
   );
 }
 
+/** A query that failed, with a way to ask again. */
+export function QueryError({ error, retry }: { readonly error: unknown; readonly retry: () => unknown }) {
+  return (
+    <ErrorMessage error={error}>
+      {' '}
+      <Button variant="link" onClick={() => void retry()}>
+        Try again
+      </Button>
+    </ErrorMessage>
+  );
+}
+
 export function Notice({ children, tone = 'info' }: { readonly children: ReactNode; readonly tone?: 'info' | 'success' | 'warning' }) {
   return (
     <div className={`alert alert-${tone}`} role="status">

@@ -2,7 +2,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'wouter';
 import { api, data } from '../../api/client';
-import { Button, Empty, ErrorMessage, Loading, TextField } from '../../components/ui';
+import { Button, Empty, ErrorMessage, Loading, QueryError, TextField } from '../../components/ui';
 
 const pageSize = 20;
 
@@ -39,12 +39,7 @@ export function Providers() {
       </form>
       {list.isPending ? <Loading label="Loading providers…" /> : null}
       {list.isError && providers.length === 0 ? (
-        <ErrorMessage error={list.error}>
-          {' '}
-          <Button variant="link" onClick={() => void list.refetch()}>
-            Try again
-          </Button>
-        </ErrorMessage>
+        <QueryError error={list.error} retry={() => list.refetch()} />
       ) : null}
       {list.isSuccess && providers.length === 0 ? <Empty>No published provider matches.</Empty> : null}
       {providers.length > 0 ? (

@@ -4,7 +4,7 @@ import { api, data } from '../../api/client';
 import type { paths } from '../../api/schema';
 import { useViewer } from '../../auth/auth';
 import { session } from '../../auth/session';
-import { Button, Empty, ErrorMessage, Loading, Notice } from '../../components/ui';
+import { Button, Empty, ErrorMessage, Loading, Notice, QueryError } from '../../components/ui';
 import { formatDateTime, formatTime } from '../../lib/format';
 
 type QueueSummary = paths['/api/v1/admin/queues']['get']['responses'][200]['content']['application/json']['items'][number];
@@ -39,12 +39,7 @@ export function Queues() {
       <BoardLink />
       {queues.isPending ? <Loading label="Loading the job queues…" /> : null}
       {queues.isError ? (
-        <ErrorMessage error={queues.error}>
-          {' '}
-          <Button variant="link" onClick={() => void queues.refetch()}>
-            Try again
-          </Button>
-        </ErrorMessage>
+        <QueryError error={queues.error} retry={() => queues.refetch()} />
       ) : null}
       {queues.isSuccess && items.length === 0 ? <Empty>This installation has no job queues.</Empty> : null}
       {items.length > 0 ? (

@@ -3,7 +3,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { api, data } from '../../api/client';
 import type { paths } from '../../api/schema';
 import { useAuth, useViewer } from '../../auth/auth';
-import { Button, ConfirmDialog, Empty, ErrorMessage, Loading, Notice, SelectField, TextField } from '../../components/ui';
+import { Button, ConfirmDialog, Empty, ErrorMessage, Loading, Notice, QueryError, SelectField, TextField } from '../../components/ui';
 import { formatDateTime, formatDay } from '../../lib/format';
 
 type UserPage = paths['/api/v1/users']['get']['responses'][200]['content']['application/json'];
@@ -70,12 +70,7 @@ export function Users() {
       </form>
       {list.isPending ? <Loading label="Loading users…" /> : null}
       {list.isError && users.length === 0 ? (
-        <ErrorMessage error={list.error}>
-          {' '}
-          <Button variant="link" onClick={() => void list.refetch()}>
-            Try again
-          </Button>
-        </ErrorMessage>
+        <QueryError error={list.error} retry={() => list.refetch()} />
       ) : null}
       {list.isSuccess && users.length === 0 ? <Empty>No accounts match.</Empty> : null}
       {users.length > 0 ? (

@@ -2,7 +2,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'wouter';
 import { api, data } from '../../api/client';
-import { Button, Empty, ErrorMessage, Loading, PageTitle, TextField } from '../../components/ui';
+import { Button, Empty, ErrorMessage, Loading, PageTitle, QueryError, TextField } from '../../components/ui';
 import type { Provider } from './queries';
 import './client.css';
 
@@ -59,12 +59,7 @@ export function FindProviders() {
         {results.isPending ? (
           <Loading label="Searching…" />
         ) : results.isError ? (
-          <ErrorMessage error={results.error}>
-            {' '}
-            <Button variant="link" onClick={() => void results.refetch()}>
-              Try again
-            </Button>
-          </ErrorMessage>
+          <QueryError error={results.error} retry={() => results.refetch()} />
         ) : providers.length === 0 ? (
           <Empty>{searching ? 'No provider matches this search. Try fewer or other words.' : 'No providers have published a profile yet.'}</Empty>
         ) : (

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { Link, useSearchParams } from 'wouter';
 import { api, data } from '../../api/client';
 import { useViewer } from '../../auth/auth';
-import { Button, Empty, ErrorMessage, Loading, PageTitle } from '../../components/ui';
+import { Button, Empty, ErrorMessage, Loading, PageTitle, QueryError } from '../../components/ui';
 import { formatLongDay, formatTimeRange } from '../../lib/format';
 import { AddToCalendar, MeetingInfo, StatusTag, useProviderName } from './BookingParts';
 import type { Booking } from './queries';
@@ -64,12 +64,7 @@ function BookingList({ tab }: { readonly tab: Tab }) {
   if (bookings.isPending) return <Loading label="Loading your bookings…" />;
   if (bookings.isError) {
     return (
-      <ErrorMessage error={bookings.error}>
-        {' '}
-        <Button variant="link" onClick={() => void bookings.refetch()}>
-          Try again
-        </Button>
-      </ErrorMessage>
+      <QueryError error={bookings.error} retry={() => bookings.refetch()} />
     );
   }
   const items = bookings.data.pages.flatMap((page) => page.items);

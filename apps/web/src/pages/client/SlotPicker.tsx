@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { useViewer } from '../../auth/auth';
-import { Button, ErrorMessage, Loading } from '../../components/ui';
+import { Button, Loading, QueryError } from '../../components/ui';
 import { addDays, dayKey, formatDay, formatLongDay, formatTime, zonedInstant, type Viewer } from '../../lib/format';
 import { slotsQuery, type Slot } from './queries';
 import { groupByDay, windowDates, windowDays, windowRange } from './slots';
@@ -103,12 +103,7 @@ export function SlotPicker(props: SlotPickerProps) {
       {query.isPending ? (
         <Loading label="Loading free times…" />
       ) : query.isError ? (
-        <ErrorMessage error={query.error}>
-          {' '}
-          <Button variant="link" onClick={() => void query.refetch()}>
-            Try again
-          </Button>
-        </ErrorMessage>
+        <QueryError error={query.error} retry={() => query.refetch()} />
       ) : (
         <>
           {query.data.busyTimes === 'unknown' ? (

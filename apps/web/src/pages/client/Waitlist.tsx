@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useLocation } from 'wouter';
 import { api, data } from '../../api/client';
 import { useViewer } from '../../auth/auth';
-import { Button, Empty, ErrorMessage, Loading, PageTitle } from '../../components/ui';
+import { Button, Empty, ErrorMessage, Loading, PageTitle, QueryError } from '../../components/ui';
 import { formatDateTime, formatLongDay, formatTime, formatTimeRange } from '../../lib/format';
 import { useProviderName } from './BookingParts';
 import { bookingQuery, serviceQuery, type WaitlistEntry } from './queries';
@@ -29,12 +29,7 @@ export function Waitlist() {
   if (entries.isPending) body = <Loading label="Loading your waitlist…" />;
   else if (entries.isError) {
     body = (
-      <ErrorMessage error={entries.error}>
-        {' '}
-        <Button variant="link" onClick={() => void entries.refetch()}>
-          Try again
-        </Button>
-      </ErrorMessage>
+      <QueryError error={entries.error} retry={() => entries.refetch()} />
     );
   } else if (entries.data.length === 0) {
     body = (

@@ -3,7 +3,7 @@ import { useId, useRef } from 'react';
 import { Link } from 'wouter';
 import { api, data } from '../../api/client';
 import { useViewer } from '../../auth/auth';
-import { Button, Empty, ErrorMessage, Loading, Notice, PageTitle } from '../../components/ui';
+import { Button, Empty, ErrorMessage, Loading, Notice, PageTitle, QueryError } from '../../components/ui';
 import { formatDateTime } from '../../lib/format';
 import { bookingIdOf, type Notification } from './notifications';
 import './notifications.css';
@@ -38,12 +38,7 @@ export function Inbox() {
       <PageTitle>Notifications</PageTitle>
       {list.isPending ? <Loading /> : null}
       {list.isError ? (
-        <ErrorMessage error={list.error}>
-          {' '}
-          <Button variant="link" onClick={() => void list.refetch()}>
-            Try again
-          </Button>
-        </ErrorMessage>
+        <QueryError error={list.error} retry={() => list.refetch()} />
       ) : null}
       {list.isSuccess && items.length === 0 ? <Empty>No notifications yet. Bookings, changes and reminders will show up here.</Empty> : null}
       {items.length > 0 ? (
