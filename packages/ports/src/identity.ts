@@ -35,8 +35,9 @@ export type AccountStatus =
   /** Every token of the account is refused. */
   | { readonly state: 'disabled' }
   /**
-   * Re-enabled: tokens issued before `notBefore` (seconds since the epoch, a token's `iat` unit)
-   * stay refused, so enabling an account does not bring back the sessions disabling ended.
+   * Re-enabled, or signed out everywhere: tokens issued before `notBefore` (seconds since the
+   * epoch, a token's `iat` unit) stay refused, so enabling an account does not bring back the
+   * sessions disabling ended, and sign-out-everywhere ends every session of the account.
    */
   | { readonly state: 'enabled'; readonly notBefore: number };
 
