@@ -6,38 +6,14 @@
  * DOM, so it runs in unit tests as it runs in the page.
  */
 
-const MAX_OCTETS = 75;
+import { escapeText, foldLine, formatUtc as kernelFormatUtc, joinLines } from '@timeslot/kernel/icalendar';
 
-/** TEXT escaping (RFC 5545 3.3.11): backslash, semicolon, comma; every line break becomes "\n". */
-export function escapeText(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r\n|\r|\n/g, '\\n');
-}
+// The same content-line rules as the server's feed and invitations (pure string work, bundled as is).
+export { escapeText, foldLine } from '@timeslot/kernel/icalendar';
 
-/** UTC DATE-TIME form: 2030-03-10T09:00:00.000Z → 20300310T090000Z. */
+/** UTC DATE-TIME form of an instant as the API sends it: 2030-03-10T09:00:00.000Z → 20300310T090000Z. */
 export function formatUtc(instant: string | Date): string {
-  return new Date(instant).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-}
-
-/** Fold a content line at 75 octets (never inside a multi-byte character); continuations start with a space. */
-export function foldLine(line: string): string {
-  const encoder = new TextEncoder();
-  const parts: string[] = [];
-  let current = '';
-  let octets = 0;
-  let limit = MAX_OCTETS;
-  for (const char of line) {
-    const size = encoder.encode(char).length;
-    if (octets + size > limit) {
-      parts.push(current);
-      current = '';
-      octets = 0;
-      limit = MAX_OCTETS - 1; // the folding space counts
-    }
-    current += char;
-    octets += size;
-  }
-  parts.push(current);
-  return parts.join('\r\n ');
+  return kernelFormatUtc(new Date(instant));
 }
 
 export interface BookingEvent {
@@ -83,7 +59,7 @@ export function bookingIcs(booking: BookingEvent): string {
   if (location !== undefined && location !== null && location !== '') lines.push(`LOCATION:${escapeText(location)}`);
   if (booking.meetingUrl) lines.push(`URL:${booking.meetingUrl}`);
   lines.push(`SEQUENCE:${sequence}`, `STATUS:${status}`, 'END:VEVENT', 'END:VCALENDAR');
-  return `${lines.map(foldLine).join('\r\n')}\r\n`;
+  return joinLines(lines.map(foldLine));
 }
 
 /** The download's file name: the service and the day, safe on every file system. */
