@@ -26,3 +26,23 @@ export const timeZoneField = z
   })
   .describe('IANA time zone, e.g. Europe/Paris.')
   .meta({ example: 'Europe/Paris' });
+
+/**
+ * An opaque page cursor (the `nextCursor` of the previous page), decoded by the service that made
+ * it: one it cannot decode (edited, truncated, from another list) is a 400 field error, never a 500.
+ */
+export function cursorField<T>(decode: (value: string) => T | undefined) {
+  return z
+    .string()
+    .max(400)
+    .transform((value, ctx) => {
+      const cursor = decode(value);
+      if (cursor === undefined) {
+        ctx.addIssue({ code: 'custom', message: 'is not a cursor this API returned' });
+        return z.NEVER;
+      }
+      return cursor;
+    })
+    .optional()
+    .describe('nextCursor of the previous page.');
+}

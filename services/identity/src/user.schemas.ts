@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { timeZoneField } from '@timeslot/kernel';
+import { cursorField, timeZoneField } from '@timeslot/kernel';
 import { roles } from '@timeslot/ports';
 
 /** Field rules shared by registration, profile updates and create-admin. */
@@ -134,19 +134,7 @@ export const listUsersQuery = z
       .describe('Part of the email address or display name, in any letter case; % and _ match only themselves. Empty matches everyone.'),
     role: z.enum(roles).optional(),
     status: z.enum(userStatuses).optional().describe('active: can sign in; disabled: disabled by an administrator.'),
-    cursor: z
-      .string()
-      .max(400)
-      .transform((value, ctx) => {
-        const cursor = decodeUserCursor(value);
-        if (cursor === undefined) {
-          ctx.addIssue({ code: 'custom', message: 'is not a cursor this API returned' });
-          return z.NEVER;
-        }
-        return cursor;
-      })
-      .optional()
-      .describe('nextCursor of the previous page.'),
+    cursor: cursorField(decodeUserCursor),
     limit: z.coerce.number().int('must be an integer').min(1).max(100).default(20).describe('Page size, 1 to 100 (default 20).'),
   })
   .strict();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { timeZoneField } from '@timeslot/kernel';
+import { cursorField, timeZoneField } from '@timeslot/kernel';
 import { instantOutput } from '../time.schemas';
 
 export { timeZoneField };
@@ -92,19 +92,7 @@ export const searchQuery = z
   .object({
     q: z.string().trim().max(100).optional().describe('Matches display name, title or specialty, in any letter case.'),
     specialty: z.string().trim().min(1).max(100).optional().describe('Exact specialty, in any letter case.'),
-    cursor: z
-      .string()
-      .max(400)
-      .transform((value, ctx) => {
-        const cursor = decodeCursor(value);
-        if (cursor === undefined) {
-          ctx.addIssue({ code: 'custom', message: 'is not a cursor this API returned' });
-          return z.NEVER;
-        }
-        return cursor;
-      })
-      .optional()
-      .describe('nextCursor of the previous page.'),
+    cursor: cursorField(decodeCursor),
     limit: z.coerce.number().int().min(1).max(100).default(20).describe('Page size, 1 to 100 (default 20).'),
   });
 
