@@ -25,7 +25,7 @@ export function registerAuthRoutes(app: App, auth: AuthService, accounts: Accoun
         summary: 'Create an account',
         description: 'Creates a client or provider account and signs it in. Limited per client IP.',
         body: registerBody,
-        response: { 201: sessionSchema, 400: problemSchema, 401: problemSchema, 409: problemSchema, 429: problemSchema },
+        response: { 201: sessionSchema, 400: problemSchema, 401: problemSchema, 409: problemSchema, 429: problemSchema, 503: problemSchema },
       },
     },
     async (request, reply) => {
@@ -42,9 +42,9 @@ export function registerAuthRoutes(app: App, auth: AuthService, accounts: Accoun
         tags,
         summary: 'Sign in with email and password',
         description:
-          'Attempts are limited per email address and per client IP (429 with Retry-After); a successful one does not count. A disabled account gets 403 ACCOUNT_DISABLED, but only with its right password.',
+          'Attempts are limited per email address and per client IP (429 with Retry-After); a successful one does not count. A disabled account gets 403 ACCOUNT_DISABLED, but only with its right password. When more sign-ins arrive than the server can hash in about two seconds, the newest get 503 SERVICE_UNAVAILABLE with Retry-After (and keep their attempt).',
         body: loginBody,
-        response: { 200: sessionSchema, 400: problemSchema, 401: problemSchema, 403: problemSchema, 429: problemSchema },
+        response: { 200: sessionSchema, 400: problemSchema, 401: problemSchema, 403: problemSchema, 429: problemSchema, 503: problemSchema },
       },
     },
     async (request) => auth.login(request.body, { ip: request.ip, requestId: request.id }),

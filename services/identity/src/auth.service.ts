@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { AttemptLimits } from './attempt-limits';
 import type { LoginInput, RegisterInput, Session } from './auth.schemas';
 import { identityErrors } from './errors';
+import type { HashQueue } from './hash-queue';
 import type { EventOutbox } from '@timeslot/adapters';
 import { hashPassword, needsRehash, verifyPassword } from './passwords';
 import type { RefreshTokenRepository } from './refresh-token.repository';
@@ -24,6 +25,8 @@ export interface AuthServiceDeps {
   readonly refreshTokenTtlSeconds: number;
   /** Verified against when the email is unknown (see createDummyHash). */
   readonly dummyHash: string;
+  /** Every hash and verification waits its turn here (bounded by the cores; 503 when full). */
+  readonly hashes: HashQueue;
   readonly logger: Logger;
 }
 
@@ -90,7 +93,7 @@ export function createAuthService(deps: AuthServiceDeps) {
     async register(input: RegisterInput, context: RequestContext): Promise<Session> {
       await limits.hitRegistration(context.ip);
       // Hashing happens before the transaction so no lock is held for its ~30 ms.
-      const passwordHash = await hashPassword(input.password);
+      const passwordHash = await deps.hashes.run(() => hashPassword(input.password));
       const { user, refreshToken } = await database.db.transaction(async (tx) => {
         const account = {
           email: input.email,
@@ -121,7 +124,8 @@ export function createAuthService(deps: AuthServiceDeps) {
       let user: UserRow | undefined;
       try {
         user = await users.findByEmail(database.db, input.email);
-        failed = !(await verifyPassword(user?.passwordHash ?? deps.dummyHash, input.password)) || user === undefined;
+        const stored = user?.passwordHash ?? deps.dummyHash;
+        failed = !(await deps.hashes.run(() => verifyPassword(stored, input.password))) || user === undefined;
       } finally {
         // A failure keeps its unit of both budgets; anything else (success, an outage) gives it back.
         if (!failed) await attempt.release();
@@ -130,7 +134,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       if (user.disabledAt !== null) throw identityErrors.accountDisabled();
       if (needsRehash(user.passwordHash)) {
         // The only moment the plain password is at hand: upgrade hashes made with older parameters.
-        await users.setPasswordHash(database.db, user.id, await hashPassword(input.password));
+        await users.setPasswordHash(database.db, user.id, await deps.hashes.run(() => hashPassword(input.password)));
       }
       const refreshToken = await insertRefreshToken(database.db, user.id, randomUUID());
       return session(user, refreshToken);
@@ -198,7 +202,7 @@ export function createAuthService(deps: AuthServiceDeps) {
         if (existing.role === 'admin') return toUser(existing);
         throw identityErrors.emailTaken();
       }
-      const passwordHash = await hashPassword(password);
+      const passwordHash = await deps.hashes.run(() => hashPassword(password));
       const account = { email, name, role: 'admin' as const, timeZone: 'UTC', locale: 'en', passwordHash };
       const row = await database.db.transaction((tx) => insertAccount(tx, account, undefined));
       outbox.notify();

@@ -12,6 +12,7 @@ import { createAuthService, type NewAdmin } from './auth.service';
 import { registerJwksRoutes } from './jwks.routes';
 import { resolveOptions, type IdentityOptions } from './options';
 import { createEventOutbox } from '@timeslot/adapters';
+import { registerHashQueueMetrics, createHashQueue } from './hash-queue';
 import { createDummyHash } from './passwords';
 import { createRefreshTokenRepository } from './refresh-token.repository';
 import { localKeyResolver } from './signing-keys';
@@ -126,6 +127,7 @@ export async function createIdentityService(deps: IdentityDeps): Promise<Identit
     }
   });
 
+  const hashes = createHashQueue(options.passwordHashing);
   const auth = createAuthService({
     database,
     users,
@@ -140,6 +142,7 @@ export async function createIdentityService(deps: IdentityDeps): Promise<Identit
     }),
     refreshTokenTtlSeconds: options.refreshTokenTtlSeconds,
     dummyHash: await createDummyHash(),
+    hashes,
     logger,
   });
   const profiles = createUserService({ database, users, cache: deps.cache, outbox, cacheTtlMs: options.profileCacheTtlMs });
@@ -165,6 +168,7 @@ export async function createIdentityService(deps: IdentityDeps): Promise<Identit
   const routes: FastifyPluginAsync = async (instance) => {
     const app = instance.withTypeProvider<ZodTypeProvider>();
     registerOutboxLagMetric(app.metrics.registry, 'identity', relay);
+    registerHashQueueMetrics(app.metrics.registry, hashes);
     registerAuthRoutes(app, auth, accounts);
     registerUserRoutes(app, profiles);
     registerAccountRoutes(app, accounts);

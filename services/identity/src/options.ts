@@ -1,3 +1,4 @@
+import type { HashQueueOptions } from './hash-queue';
 import type { SigningKeys } from './signing-keys';
 
 export interface Limit {
@@ -28,6 +29,8 @@ export interface IdentityOptions {
   readonly profileCacheTtlMs?: number;
   /** Postgres schema of the service's tables (default "identity"; tests use unique ones). */
   readonly schema?: string;
+  /** Password hashes at once and the longest queue wait before 503 (see createHashQueue). */
+  readonly passwordHashing?: HashQueueOptions;
 }
 
 export type ResolvedIdentityOptions = Required<Omit<IdentityOptions, 'loginLimits'>> & {
@@ -50,6 +53,7 @@ export function resolveOptions(options: IdentityOptions): ResolvedIdentityOption
     registrationLimit: options.registrationLimit ?? { max: 20, windowMs: 3_600_000 },
     profileCacheTtlMs: options.profileCacheTtlMs ?? 5 * 60_000,
     schema: options.schema ?? 'identity',
+    passwordHashing: options.passwordHashing ?? {},
   };
   const positive: Array<[string, number]> = [
     ['accessTokenTtlSeconds', resolved.accessTokenTtlSeconds],

@@ -82,7 +82,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in with email and password
-         * @description Attempts are limited per email address and per client IP (429 with Retry-After); a successful one does not count. A disabled account gets 403 ACCOUNT_DISABLED, but only with its right password.
+         * @description Attempts are limited per email address and per client IP (429 with Retry-After); a successful one does not count. A disabled account gets 403 ACCOUNT_DISABLED, but only with its right password. When more sign-ins arrive than the server can hash in about two seconds, the newest get 503 SERVICE_UNAVAILABLE with Retry-After (and keep their attempt).
          */
         post: operations["postAuthLogin"];
         delete?: never;
@@ -1332,7 +1332,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A dependency is unavailable, or the server is shutting down (SERVICE_UNAVAILABLE). */
+            /** @description Problem details (application/problem+json). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -1741,7 +1741,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A dependency is unavailable, or the server is shutting down (SERVICE_UNAVAILABLE). */
+            /** @description Problem details (application/problem+json). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
