@@ -219,7 +219,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       done();
       return;
     }
-    Promise.all(decisions).then(
+    Promise.all(decisions.map((decision) => Promise.resolve(decision))).then(
       (known) => {
         try {
           apply(request, reply, known, names);
