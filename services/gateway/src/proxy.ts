@@ -73,14 +73,19 @@ function failureKind(error: unknown): 'unreachable' | 'broken' | 'other' {
 
 function filterHeaders(headers: IncomingHttpHeaders, dropped: ReadonlySet<string>): Record<string, string | string[]> {
   const connection = headers.connection;
-  const listed = new Set(
-    (Array.isArray(connection) ? connection.join(',') : (connection ?? ''))
-      .split(',')
-      .map((token) => token.trim().toLowerCase())
-      .filter((token) => token !== ''),
-  );
+  // Usually "keep-alive" or nothing: the set of names it lists is built only when it lists any.
+  const listed =
+    connection === undefined || connection === 'keep-alive'
+      ? nothingMore
+      : new Set(
+          (Array.isArray(connection) ? connection.join(',') : connection)
+            .split(',')
+            .map((token) => token.trim().toLowerCase())
+            .filter((token) => token !== ''),
+        );
   const result: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name];
     if (value === undefined || hopByHop.has(name) || listed.has(name) || dropped.has(name) || name.startsWith('proxy-')) continue;
     result[name] = value;
   }
