@@ -5,6 +5,7 @@ import type { Cache, Database, EventBus, JobQueue, RateLimitStore } from '@times
 import {
   createBullMqJobQueue,
   createFallbackRateLimitStore,
+  createLeasedRateLimitStore,
   createMemoryCache,
   createMemoryEventBus,
   createMemoryJobQueue,
@@ -123,7 +124,10 @@ async function distributed(config: Config, needs: InfrastructureNeeds, logger: L
     : undefined;
   const redisUrl = required('REDIS_URL');
   const cache = createRedisCache({ url: redisUrl, keyPrefix: `${config.NAMESPACE}:cache:`, logger });
-  const rateLimits = createRedisRateLimitStore({ url: redisUrl, keyPrefix: `${config.NAMESPACE}:rl:`, logger });
+  // One count per hit in Redis for identity's attempt limits; the gateway's per-request limits take
+  // that budget in leases instead of a round trip per request (see createLeasedRateLimitStore).
+  const sharedLimits = createRedisRateLimitStore({ url: redisUrl, keyPrefix: `${config.NAMESPACE}:rl:`, logger });
+  const rateLimits = createLeasedRateLimitStore({ shared: sharedLimits });
   // A gateway-only process publishes, consumes and enqueues nothing; it still gets a bus and a
   // job queue so the types are uniform, but in-process ones that open no connection.
   const bullMq = needs.database ? createBullMqJobQueue({ url: redisUrl, prefix: config.NAMESPACE, logger }) : undefined;
@@ -136,7 +140,7 @@ async function distributed(config: Config, needs: InfrastructureNeeds, logger: L
   };
   if (database !== undefined) readiness.database = () => database.ping();
   if (needs.database) readiness.broker = () => bus.ping();
-  const attemptLimits = createFallbackRateLimitStore({ shared: rateLimits, logger });
+  const attemptLimits = createFallbackRateLimitStore({ shared: sharedLimits, logger });
   const bullQueues = bullMq === undefined ? undefined : (names: readonly string[]) => names.map((name) => bullMq.queue(name));
   return withClose({ database, cache, rateLimits, attemptLimits, bus, jobs, readiness, ...(bullQueues === undefined ? {} : { bullQueues }) });
 }

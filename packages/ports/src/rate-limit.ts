@@ -21,6 +21,14 @@ export interface RateLimitDecision {
 export interface RateLimitStore {
   /** Count one hit against `key` and say whether it is within `limit` per `windowMs`. */
   hit(key: string, limit: number, windowMs: number): Promise<RateLimitDecision>;
+  /**
+   * Optional: count one hit like `hit`, decided from this process's memory, synchronously (no I/O,
+   * timer or promise: the path cannot fail or time out), or `undefined` when this process cannot
+   * decide alone and the caller must use `hit`. The in-memory store always decides; the leased
+   * Redis store decides while it holds tokens for the key's window (or knows it is spent).
+   * Throws RangeError, like `hit` rejects, on a limit or window that makes no sense.
+   */
+  hitLocally?(key: string, limit: number, windowMs: number): RateLimitDecision | undefined;
   /** Say whether one more hit would be allowed, without counting one. */
   peek(key: string, limit: number, windowMs: number): Promise<RateLimitDecision>;
   /**

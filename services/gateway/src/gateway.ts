@@ -33,6 +33,8 @@ const identityHeaderNames: readonly string[] = Object.values(identityHeaders);
 /** Remove client-sent identity headers from both views Node keeps of the request headers. */
 function stripIdentityHeaders(request: FastifyRequest): void {
   const raw = request.raw;
+  // The usual request carries none: then the raw list need not be rebuilt.
+  if (!identityHeaderNames.some((name) => raw.headers[name] !== undefined)) return;
   for (const name of identityHeaderNames) delete raw.headers[name];
   const rawHeaders = raw.rawHeaders;
   const kept: string[] = [];
@@ -98,8 +100,13 @@ export async function createGatewayApp(deps: GatewayDeps): Promise<App> {
     ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
   });
 
+  // The gateway's own hooks take a callback rather than returning a promise: they run on every
+  // request and have nothing to wait for.
   // First, so no later hook, plugin or service ever sees an identity the client made up.
-  app.addHook('onRequest', async (request) => stripIdentityHeaders(request));
+  app.addHook('onRequest', (request, _reply, done) => {
+    stripIdentityHeaders(request);
+    done();
+  });
 
   const corsOrigins = options.corsOrigins ?? [];
   const anyOrigin = corsOrigins.includes('*');
@@ -107,10 +114,12 @@ export async function createGatewayApp(deps: GatewayDeps): Promise<App> {
   // headers (or, in distributed mode, a trip to an upstream). Plain requests are left alone: the
   // browser withholds the response without Access-Control-Allow-Origin, and same-origin POSTs
   // from the web UI carry an Origin header too.
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     if (!anyOrigin && isPreflight(request) && !corsOrigins.includes(request.headers.origin ?? '')) {
-      throw commonErrors.forbidden('This origin may not call the API from a browser.');
+      done(commonErrors.forbidden('This origin may not call the API from a browser.'));
+      return;
     }
+    done();
   });
   await app.register(fastifyCors, {
     origin: anyOrigin ? '*' : corsOrigins.length > 0 ? [...corsOrigins] : false,
@@ -128,12 +137,14 @@ export async function createGatewayApp(deps: GatewayDeps): Promise<App> {
   app.addHook('onRequest', limiter.beforeAuth);
   installAuth(app, deps.verify);
   app.addHook('onRequest', limiter.afterAuth);
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     const identity = request.identity;
-    if (identity === null) return;
-    request.raw.headers[identityHeaders.userId] = identity.userId;
-    request.raw.headers[identityHeaders.role] = identity.role;
-    request.raw.headers[identityHeaders.tokenId] = identity.tokenId;
+    if (identity !== null) {
+      request.raw.headers[identityHeaders.userId] = identity.userId;
+      request.raw.headers[identityHeaders.role] = identity.role;
+      request.raw.headers[identityHeaders.tokenId] = identity.tokenId;
+    }
+    done();
   });
 
   if (options.docs ?? true) {

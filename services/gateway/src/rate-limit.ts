@@ -1,5 +1,5 @@
 import { isIPv6 } from 'node:net';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { Registry } from 'prom-client';
 import { commonErrors, registeredCounter, type Logger } from '@timeslot/kernel';
 import { withTimeout, type RateLimitDecision, type RateLimitStore } from '@timeslot/ports';
@@ -31,6 +31,8 @@ export function parseAuthRoute(entry: string): AuthRoute {
  * the router answers 404 only costs its sender part of a budget it could have spent anyway.
  */
 export function looseCanonicalPath(target: string): string {
+  const plain = plainPath(target);
+  if (plain !== undefined) return plain;
   const absolute = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(target);
   const raw = (absolute === null ? target : target.slice(absolute[0].length)).split(/[?#;]/, 1)[0] ?? '';
   const decoded = raw.replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
@@ -43,6 +45,21 @@ export function looseCanonicalPath(target: string): string {
   return `/${segments.join('/')}`.toLowerCase();
 }
 
+/**
+ * looseCanonicalPath of the usual target, a plain origin-form path, without regular expressions:
+ * `undefined` unless the path part has nothing to fold but case and trailing slashes (no escape,
+ * dot, `;`, `#` or `//`).
+ */
+function plainPath(target: string): string | undefined {
+  if (target.charCodeAt(0) !== 47 /* / */) return undefined;
+  const query = target.indexOf('?');
+  const path = query === -1 ? target : target.slice(0, query);
+  if (path.includes('%') || path.includes('.') || path.includes(';') || path.includes('#') || path.includes('//')) return undefined;
+  let end = path.length;
+  while (end > 1 && path.charCodeAt(end - 1) === 47) end--;
+  return (end === path.length ? path : path.slice(0, end)).toLowerCase();
+}
+
 function matchesPrefix(path: string, prefix: string): boolean {
   return prefix === '/' || path === prefix || path.startsWith(`${prefix}/`);
 }
@@ -53,6 +70,23 @@ function matchesPrefix(path: string, prefix: string): boolean {
  * IPv6 addresses count as the IPv4 address they carry.
  */
 export function clientAddressKey(ip: string): string {
+  // IPv4, the usual case: no colon, nothing to fold.
+  if (!ip.includes(':')) return ip;
+  let key = ipv6Keys.get(ip);
+  if (key === undefined) {
+    // A plain bound, not an LRU: past it the memo starts afresh (no attacker can make it grow).
+    if (ipv6Keys.size >= ipv6KeyMemoSize) ipv6Keys.clear();
+    key = foldIPv6(ip);
+    ipv6Keys.set(ip, key);
+  }
+  return key;
+}
+
+/** isIPv6 is a large regular expression: each IPv6 client address is folded once, then remembered. */
+const ipv6Keys = new Map<string, string>();
+const ipv6KeyMemoSize = 10_000;
+
+function foldIPv6(ip: string): string {
   const address = ip.split('%')[0] ?? ip;
   const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address);
   if (mapped?.[1]) return mapped[1];
@@ -80,11 +114,13 @@ function tighter(a: RateLimitDecision | undefined, b: RateLimitDecision | undefi
   return a.resetMs >= b.resetMs ? a : b;
 }
 
+type Hook = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void;
+
 export interface RateLimiter {
   /** onRequest hook placed before token verification: per IP, and per IP on credential routes. */
-  readonly beforeAuth: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  readonly beforeAuth: Hook;
   /** onRequest hook placed after token verification: per authenticated user. */
-  readonly afterAuth: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  readonly afterAuth: Hook;
 }
 
 export interface RateLimiterOptions {
@@ -95,6 +131,8 @@ export interface RateLimiterOptions {
 }
 
 const storeFailureLogIntervalMs = 10_000;
+
+type Decided = RateLimitDecision | undefined;
 
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const { store, logger } = options;
@@ -128,23 +166,34 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
    * attempt. The per-call timeout keeps a hanging store (ioredis queueing while it reconnects)
    * from stalling every request.
    */
-  async function hit(key: string, rule: RateLimitRule): Promise<RateLimitDecision | undefined> {
-    try {
-      return await withTimeout(store.hit(key, rule.max, rule.windowMs), storeTimeoutMs, `the rate-limit store did not answer within ${storeTimeoutMs} ms`);
-    } catch (error) {
-      storeFailures.inc();
-      failuresSinceLog += 1;
-      const now = Date.now();
-      if (now - lastFailureLogAt >= storeFailureLogIntervalMs) {
-        logger.error({ err: error, failures: failuresSinceLog }, 'rate-limit store failed; letting requests through unlimited');
-        lastFailureLogAt = now;
-        failuresSinceLog = 0;
-      }
-      return undefined;
+  function failed(error: unknown): undefined {
+    storeFailures.inc();
+    failuresSinceLog += 1;
+    const now = Date.now();
+    if (now - lastFailureLogAt >= storeFailureLogIntervalMs) {
+      logger.error({ err: error, failures: failuresSinceLog }, 'rate-limit store failed; letting requests through unlimited');
+      lastFailureLogAt = now;
+      failuresSinceLog = 0;
     }
+    return undefined;
   }
 
-  function apply(request: FastifyRequest, reply: FastifyReply, decisions: readonly (RateLimitDecision | undefined)[], names: readonly string[]) {
+  /**
+   * The decision for one hit: synchronous when the store can decide from memory (embedded mode
+   * always, a leased store while it holds tokens), so the usual request arms no timer and awaits
+   * nothing; otherwise a store call raced against the timeout.
+   */
+  function hit(key: string, rule: RateLimitRule): Decided | Promise<Decided> {
+    try {
+      const local = store.hitLocally?.(key, rule.max, rule.windowMs);
+      if (local !== undefined) return local;
+    } catch (error) {
+      return failed(error);
+    }
+    return withTimeout(store.hit(key, rule.max, rule.windowMs), storeTimeoutMs, `the rate-limit store did not answer within ${storeTimeoutMs} ms`).catch(failed);
+  }
+
+  function apply(request: FastifyRequest, reply: FastifyReply, decisions: readonly Decided[], names: readonly string[]): void {
     let current = applied.get(request);
     for (const decision of decisions) current = tighter(current, decision);
     if (current === undefined) return;
@@ -158,30 +207,56 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     throw commonErrors.rateLimited(Math.max(1, Math.ceil(current.resetMs / 1000)));
   }
 
+  /** Apply the decisions now if all are known, else once the store has answered; then `done`. */
+  function applyThenDone(request: FastifyRequest, reply: FastifyReply, decisions: readonly (Decided | Promise<Decided>)[], names: readonly string[], done: HookHandlerDoneFunction): void {
+    if (decisions.every((decision) => !(decision instanceof Promise))) {
+      try {
+        apply(request, reply, decisions as readonly Decided[], names);
+      } catch (error) {
+        done(error as Error);
+        return;
+      }
+      done();
+      return;
+    }
+    Promise.all(decisions.map((decision) => Promise.resolve(decision))).then(
+      (known) => {
+        try {
+          apply(request, reply, known, names);
+        } catch (error) {
+          done(error as Error);
+          return;
+        }
+        done();
+      },
+      (error: unknown) => done(error as Error),
+    );
+  }
+
   // The route the router resolved, not the raw URL: `/%68ealthz` is /healthz, and `/healthz/`
   // (a 404 unless the router ignores trailing slashes) is not exempt.
   const exempt = (request: FastifyRequest) => {
     const route = request.routeOptions.url;
     return route !== undefined && exemptRoutes.has(route);
   };
+  const ipNames = ['ip', 'auth'];
+  const userNames = ['user'];
 
+  // Callback hooks rather than async functions: a request decided from memory costs no promise.
   return {
-    beforeAuth: async (request, reply) => {
-      if (exempt(request)) return;
-      const path = looseCanonicalPath(request.url);
+    beforeAuth: (request, reply, done) => {
+      if (exempt(request)) return done();
       const client = clientAddressKey(request.ip);
+      const path = looseCanonicalPath(request.url);
       const isAuthRoute = authRoutes.some(
         (route) => (route.method === undefined || route.method === request.method) && matchesPrefix(path, route.prefix),
       );
-      const decisions = await Promise.all([
-        hit(`rl:ip:${client}`, ipRule),
-        isAuthRoute ? hit(`rl:auth:${client}`, authRule) : Promise.resolve(undefined),
-      ]);
-      apply(request, reply, decisions, ['ip', 'auth']);
+      const ip = hit(`rl:ip:${client}`, ipRule);
+      applyThenDone(request, reply, isAuthRoute ? [ip, hit(`rl:auth:${client}`, authRule)] : [ip], ipNames, done);
     },
-    afterAuth: async (request, reply) => {
-      if (request.identity === null || exempt(request)) return;
-      apply(request, reply, [await hit(`rl:user:${request.identity.userId}`, userRule)], ['user']);
+    afterAuth: (request, reply, done) => {
+      if (request.identity === null || exempt(request)) return done();
+      applyThenDone(request, reply, [hit(`rl:user:${request.identity.userId}`, userRule)], userNames, done);
     },
   };
 }

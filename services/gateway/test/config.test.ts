@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@timeslot/kernel';
 import { clientAddressKey, parseRouteTable } from '../src';
-import { parseAuthRoute } from '../src/rate-limit';
+import { looseCanonicalPath, parseAuthRoute } from '../src/rate-limit';
 
 const prefixes = {
   identity: ['/api/v1/auth', '/api/v1/users'],
@@ -58,6 +58,21 @@ describe('clientAddressKey', () => {
     expect(clientAddressKey('::1')).toBe('0:0:0:0::/64');
     expect(clientAddressKey('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
     expect(clientAddressKey('64:ff9b::192.0.2.1')).toBe('64:ff9b:0:0::/64');
+  });
+
+  it('answers the same for an address it has seen before', () => {
+    for (let i = 0; i < 3; i++) expect(clientAddressKey('2001:DB8:1:2::abcd')).toBe('2001:db8:1:2::/64');
+  });
+});
+
+describe('looseCanonicalPath', () => {
+  it('folds plain paths (case, trailing slashes, query) like any other spelling', () => {
+    expect(looseCanonicalPath('/API/v1/Auth/Login/')).toBe('/api/v1/auth/login');
+    expect(looseCanonicalPath('/api/v1/auth/login//?next=/x')).toBe('/api/v1/auth/login');
+    expect(looseCanonicalPath('/')).toBe('/');
+    expect(looseCanonicalPath('/api/v1/users/me?x=%41')).toBe('/api/v1/users/me');
+    expect(looseCanonicalPath('//api//v1/./auth/x/../login;jsessionid=1')).toBe('/api/v1/auth/login');
+    expect(looseCanonicalPath('/api/v1/%61uth/login')).toBe('/api/v1/auth/login');
   });
 });
 

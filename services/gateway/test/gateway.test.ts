@@ -1,5 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { createMemoryRateLimitStore } from '@timeslot/adapters/rate-limit/memory';
 import type { RateLimitStore } from '@timeslot/ports';
 import type { GatewayOptions } from '../src';
 import { buildGateway, createTestKeys, unsignedToken, type TestGateway, type TestKeys } from './helpers';
@@ -198,6 +199,43 @@ describe('rate limits', () => {
     }
     const metrics = (await app.inject({ url: '/metrics' })).body;
     expect(metrics).toMatch(/gateway_rate_limit_store_failures_total\{[^}]*\} 6/);
+  });
+
+  it('takes a decision the store makes from memory without asking it again, and asks when it cannot decide', async () => {
+    const memory = createMemoryRateLimitStore();
+    const asked: string[] = [];
+    // Decides the per-IP limits from memory, never a user's; its asynchronous path must only be
+    // taken for what hitLocally leaves undecided.
+    const store: RateLimitStore = {
+      ...memory,
+      hitLocally: (key, limit, windowMs) => (key.startsWith('rl:user:') ? undefined : memory.hitLocally?.(key, limit, windowMs)),
+      hit: (key, limit, windowMs) => {
+        asked.push(key);
+        return memory.hit(key, limit, windowMs);
+      },
+    };
+    const { app } = await gateway(limits({ ip: { max: 2, windowMs: hour }, user: { max: 1, windowMs: hour } }), store);
+    const token = `Bearer ${await keys.sign()}`;
+    expect((await app.inject({ url: '/api/v1/whoami', headers: { authorization: token } })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/api/v1/whoami', headers: { authorization: token }, remoteAddress: '10.0.0.2' })).statusCode).toBe(429);
+    expect((await app.inject({ url: '/api/v1/whoami' })).statusCode).toBe(200);
+    const refused = await app.inject({ url: '/api/v1/whoami' });
+    expect(refused.statusCode).toBe(429);
+    expect(refused.headers['ratelimit-limit']).toBe('2');
+    expect(asked.map((key) => key.split(':').slice(0, 2).join(':'))).toEqual(['rl:user', 'rl:user']);
+  });
+
+  it('fails open when deciding from memory throws, and counts it', async () => {
+    const memory = createMemoryRateLimitStore();
+    const store: RateLimitStore = {
+      ...memory,
+      hitLocally: () => {
+        throw new RangeError('no such limit');
+      },
+    };
+    const { app } = await gateway(limits({ ip: { max: 1, windowMs: hour } }), store);
+    for (let i = 0; i < 2; i++) expect((await app.inject({ url: '/api/v1/whoami' })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/metrics' })).body).toMatch(/gateway_rate_limit_store_failures_total\{[^}]*\} 2/);
   });
 });
 

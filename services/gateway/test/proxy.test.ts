@@ -339,6 +339,37 @@ describe('failures', () => {
     }
   });
 
+  it('abandons the upstream request when the client goes away', async () => {
+    let received!: () => void;
+    let abandoned!: () => void;
+    const arrived = new Promise<void>((resolve) => (received = resolve));
+    const closed = new Promise<void>((resolve) => (abandoned = resolve));
+    // Never answers: only the gateway giving up on the request closes it.
+    const hanging = createHttpServer((_request, response) => {
+      response.on('close', () => abandoned());
+      received();
+    });
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    try {
+      const upstream = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`;
+      // No readiness checks: one that timed out against this server would close its connections.
+      const { app } = await proxyGateway([{ prefix: '/api/v1/hang', upstreams: [upstream] }], {}, { timeoutMs: 60_000, health: { checkIntervalMs: 0 } });
+      const address = await app.listen({ host: '127.0.0.1', port: 0 });
+      const client = new AbortController();
+      const answered = request(`${address}/api/v1/hang`, { signal: client.signal }).then(
+        () => 'answered',
+        () => 'aborted',
+      );
+      await arrived;
+      client.abort();
+      expect(await answered).toBe('aborted');
+      await closed;
+    } finally {
+      hanging.closeAllConnections();
+      await new Promise((resolve) => hanging.close(resolve));
+    }
+  });
+
   it('answers 504 when the upstream is too slow', async () => {
     const { app } = await proxyGateway(standardRoutes(), {}, { timeoutMs: 100 });
     const started = Date.now();

@@ -1,3 +1,4 @@
 export * from './memory';
 export * from './redis';
 export * from './fallback';
+export * from './leased';

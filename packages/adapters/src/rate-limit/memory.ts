@@ -1,4 +1,5 @@
 import type { RateLimitDecision, RateLimitStore } from '@timeslot/ports';
+import { validWindow } from './window';
 
 export interface MemoryRateLimitStoreOptions {
   /** How often windows that have ended are dropped (default 60 s). */
@@ -6,8 +7,9 @@ export interface MemoryRateLimitStoreOptions {
 }
 
 interface Window {
-  /** `${windowMs}:${window number}`: a key reused with another window length starts afresh. */
-  readonly id: string;
+  /** With `number`, names the window: a key reused with another window length starts afresh. */
+  readonly length: number;
+  readonly number: number;
   readonly endsAt: number;
   count: number;
 }
@@ -26,30 +28,40 @@ export function createMemoryRateLimitStore(options: MemoryRateLimitStoreOptions 
   }, options.sweepIntervalMs ?? 60_000);
   sweeper.unref();
 
-  function current(key: string, windowMs: number, now: number): { id: string; number: number; endsAt: number; window: Window | undefined } {
-    const number = Math.floor(now / windowMs);
-    const id = `${windowMs}:${number}`;
+  /** The key's window that contains `now`, if it has been counted in. */
+  function current(key: string, length: number, now: number): Window | undefined {
     const window = windows.get(key);
-    return { id, number, endsAt: (number + 1) * windowMs, window: window?.id === id ? window : undefined };
+    return window !== undefined && window.length === length && window.number === Math.floor(now / length) ? window : undefined;
+  }
+
+  // Runs on every request in embedded mode: no promise, no string building.
+  function hitLocally(key: string, limit: number, windowMs: number): RateLimitDecision {
+    const length = validWindow(limit, windowMs);
+    const now = Date.now();
+    let window = current(key, length, now);
+    if (window === undefined) {
+      const number = Math.floor(now / length);
+      window = { length, number, endsAt: (number + 1) * length, count: 0 };
+      windows.set(key, window);
+    }
+    window.count += 1;
+    return decide(limit, window.count, window.endsAt - now, window.number);
   }
 
   return {
+    hitLocally,
+
     async hit(key: string, limit: number, windowMs: number): Promise<RateLimitDecision> {
-      const length = validWindow(limit, windowMs);
-      const now = Date.now();
-      const { id, number, endsAt, window } = current(key, length, now);
-      const counted = window ?? { id, endsAt, count: 0 };
-      if (!window) windows.set(key, counted);
-      counted.count += 1;
-      return decide(limit, counted.count, endsAt - now, number);
+      return hitLocally(key, limit, windowMs);
     },
 
     async peek(key: string, limit: number, windowMs: number): Promise<RateLimitDecision> {
       const length = validWindow(limit, windowMs);
       const now = Date.now();
-      const { number, endsAt, window } = current(key, length, now);
+      const number = Math.floor(now / length);
+      const endsAt = (number + 1) * length;
       // "Would one more hit be allowed": decide as if it were counted, and report what is left now.
-      const count = window?.count ?? 0;
+      const count = current(key, length, now)?.count ?? 0;
       return { allowed: count + 1 <= limit, limit, remaining: Math.max(0, limit - count), resetMs: endsAt - now, window: number };
     },
 
@@ -57,7 +69,7 @@ export function createMemoryRateLimitStore(options: MemoryRateLimitStoreOptions 
       const length = validWindow(0, windowMs);
       if (!Number.isSafeInteger(window)) throw new RangeError(`Rate-limit window must be a whole number, got ${window}`);
       const counted = windows.get(key);
-      if (counted?.id === `${length}:${window}` && counted.count > 0) counted.count -= 1;
+      if (counted?.length === length && counted.number === window && counted.count > 0) counted.count -= 1;
     },
 
     async reset(key: string): Promise<void> {
@@ -75,11 +87,4 @@ export function createMemoryRateLimitStore(options: MemoryRateLimitStoreOptions 
 
 function decide(limit: number, count: number, resetMs: number, window: number): RateLimitDecision {
   return { allowed: count <= limit, limit, remaining: Math.max(0, limit - count), resetMs, window };
-}
-
-/** Returns the window length in whole milliseconds. */
-function validWindow(limit: number, windowMs: number): number {
-  if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`Rate limit must be a whole number >= 0, got ${limit}`);
-  if (!Number.isFinite(windowMs) || windowMs <= 0) throw new RangeError(`Rate-limit window must be a positive number of ms, got ${windowMs}`);
-  return Math.ceil(windowMs);
 }

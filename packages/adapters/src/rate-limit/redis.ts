@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import type { RateLimitDecision, RateLimitStore } from '@timeslot/ports';
+import { validWindow } from './window';
 import { createOutageReporter, createRedisGuard, failFastRedisOptions, reportRedisOutages, type AdapterLogger } from '../redis/resilience';
 
 export interface RedisRateLimitStoreOptions {
@@ -41,6 +42,23 @@ if window[1] == id then return {tonumber(window[2]), resetMs, number} end
 return {0, resetMs, number}
 `;
 
+// Takes up to ARGV[3] hits of the window at once (fewer when fewer are left, none when it is spent)
+// for a leased store to spend locally: see createLeasedRateLimitStore.
+const LEASE = `${CLOCK}
+local limit = tonumber(ARGV[2])
+local count = 0
+if redis.call('HGET', KEYS[1], 'w') == id then count = tonumber(redis.call('HGET', KEYS[1], 'c')) end
+local granted = math.min(tonumber(ARGV[3]), limit - count)
+if granted <= 0 then return {0, count, resetMs, number} end
+if count == 0 then
+  redis.call('HSET', KEYS[1], 'w', id, 'c', granted)
+  redis.call('PEXPIRE', KEYS[1], resetMs)
+else
+  redis.call('HINCRBY', KEYS[1], 'c', granted)
+end
+return {granted, count + granted, resetMs, number}
+`;
+
 // No clock here: the window to give back to is named by the caller, and a window that has ended
 // has either expired or been replaced by the next one (field w differs), so nothing happens.
 const RELEASE = `
@@ -55,14 +73,33 @@ type RateLimitRedis = Redis & {
   timeslotRateLimitHit(key: string, windowMs: number): Promise<[number, number, number]>;
   timeslotRateLimitPeek(key: string, windowMs: number): Promise<[number, number, number]>;
   timeslotRateLimitRelease(key: string, windowMs: number, window: number): Promise<number>;
+  timeslotRateLimitLease(key: string, windowMs: number, limit: number, wanted: number): Promise<[number, number, number, number]>;
 };
+
+/** Hits of one window taken from the shared budget at once (see RedisRateLimitStore.lease). */
+export interface RateLimitLease {
+  /** Hits taken, 0 to `wanted`: 0 when the window's budget is spent. */
+  readonly granted: number;
+  /** The window's count in Redis once they were taken (every replica's hits and leases). */
+  readonly count: number;
+  readonly resetMs: number;
+  readonly window: number;
+}
+
+export interface RedisRateLimitStore extends RateLimitStore {
+  /**
+   * Count up to `wanted` hits of `key`'s current window at once, atomically, never past `limit`:
+   * the hits are counted as spent in Redis now, for the caller to hand out later (a leased store).
+   */
+  lease(key: string, limit: number, windowMs: number, wanted: number): Promise<RateLimitLease>;
+}
 
 /**
  * The distributed RateLimitStore: one atomic Lua script per hit (sent by EVALSHA), so every gateway
  * replica draws on one budget per key. Windows are fixed and aligned on the epoch, like the
  * in-memory store.
  */
-export function createRedisRateLimitStore(options: RedisRateLimitStoreOptions): RateLimitStore {
+export function createRedisRateLimitStore(options: RedisRateLimitStoreOptions): RedisRateLimitStore {
   const owned = options.redis === undefined;
   // Auto-pipelining sends the commands of concurrent requests in one write: far fewer syscalls under load.
   // While Redis is away a call fails at once (circuit breaker, no offline queue) instead of
@@ -73,6 +110,7 @@ export function createRedisRateLimitStore(options: RedisRateLimitStoreOptions): 
   redis.defineCommand('timeslotRateLimitHit', { numberOfKeys: 1, lua: HIT });
   redis.defineCommand('timeslotRateLimitPeek', { numberOfKeys: 1, lua: PEEK });
   redis.defineCommand('timeslotRateLimitRelease', { numberOfKeys: 1, lua: RELEASE });
+  redis.defineCommand('timeslotRateLimitLease', { numberOfKeys: 1, lua: LEASE });
   const prefix = options.keyPrefix ?? 'ratelimit:';
 
   return {
@@ -95,6 +133,13 @@ export function createRedisRateLimitStore(options: RedisRateLimitStoreOptions): 
       await guard.run(() => redis.timeslotRateLimitRelease(prefix + key, length, window));
     },
 
+    async lease(key: string, limit: number, windowMs: number, wanted: number): Promise<RateLimitLease> {
+      const length = validWindow(limit, windowMs);
+      if (!Number.isInteger(wanted) || wanted < 1) throw new RangeError(`A lease must take a whole number >= 1 of hits, got ${wanted}`);
+      const [granted, count, resetMs, window] = await guard.run(() => redis.timeslotRateLimitLease(prefix + key, length, limit, wanted));
+      return { granted, count, resetMs, window };
+    },
+
     async reset(key: string): Promise<void> {
       await guard.run(() => redis.del(prefix + key));
     },
@@ -108,11 +153,4 @@ export function createRedisRateLimitStore(options: RedisRateLimitStoreOptions): 
       if (owned) await redis.quit().catch(() => redis.disconnect());
     },
   };
-}
-
-/** Returns the window length in whole milliseconds. */
-function validWindow(limit: number, windowMs: number): number {
-  if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`Rate limit must be a whole number >= 0, got ${limit}`);
-  if (!Number.isFinite(windowMs) || windowMs <= 0) throw new RangeError(`Rate-limit window must be a positive number of ms, got ${windowMs}`);
-  return Math.ceil(windowMs);
 }
