@@ -60,32 +60,72 @@ function isoTimeOncePerMillisecond(): () => string {
 }
 
 const levelValues: Readonly<Record<string, number>> = levels.values;
-const logLevels: readonly Level[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
 
 /**
- * Fastify's `childLoggerFactory`: `request.log`, bound to the request id, made by pino only when
- * the request logs something at an enabled level. Most requests log nothing but their one request
- * line (written without `request.log`), and pino's child() cost more than that line.
+ * `request.log`, bound to the request id, made by pino only when the request logs something at
+ * an enabled level. Most requests log nothing but their one request line (written without
+ * `request.log`), and pino's child() cost more than that line. A class, so that making one per
+ * request allocates one small object.
  */
+class LazyChildLogger implements FastifyBaseLogger {
+  #child: Logger | undefined;
+
+  constructor(
+    private readonly parent: Logger,
+    private readonly bindings: Bindings,
+  ) {}
+
+  get level(): string {
+    return this.#child?.level ?? this.parent.level;
+  }
+
+  set level(level: string) {
+    this.#made().level = level;
+  }
+
+  fatal(...args: unknown[]): void {
+    this.#log('fatal', args);
+  }
+
+  error(...args: unknown[]): void {
+    this.#log('error', args);
+  }
+
+  warn(...args: unknown[]): void {
+    this.#log('warn', args);
+  }
+
+  info(...args: unknown[]): void {
+    this.#log('info', args);
+  }
+
+  debug(...args: unknown[]): void {
+    this.#log('debug', args);
+  }
+
+  trace(...args: unknown[]): void {
+    this.#log('trace', args);
+  }
+
+  silent(): void {}
+
+  child(bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
+    return this.#made().child(bindings, options);
+  }
+
+  #made(): Logger {
+    return (this.#child ??= this.parent.child(this.bindings));
+  }
+
+  #log(level: Level, args: unknown[]): void {
+    if (this.#child === undefined && (levelValues[level] ?? 0) < this.parent.levelVal) return;
+    this.#made()[level](...(args as Parameters<LogFn>));
+  }
+}
+
+/** Fastify's `childLoggerFactory` for `logger`: see LazyChildLogger. */
 export function lazyChildLogger(parent: Logger, bindings: Bindings, options: ChildLoggerOptions): FastifyBaseLogger {
   // A route's own log level or serializers: rare, so made at once.
   if (options.level !== undefined || options.serializers !== undefined) return parent.child(bindings, options);
-  let child: Logger | undefined;
-  const made = (): Logger => (child ??= parent.child(bindings));
-  const method = (level: Level): LogFn =>
-    ((...args: Parameters<LogFn>) => {
-      if (child === undefined && (levelValues[level] ?? 0) < parent.levelVal) return;
-      made()[level](...args);
-    }) as LogFn;
-  const logger = {
-    get level() {
-      return child?.level ?? parent.level;
-    },
-    set level(level: string) {
-      made().level = level;
-    },
-    silent: (() => undefined) as LogFn,
-    child: (childBindings: Bindings, childOptions?: ChildLoggerOptions) => made().child(childBindings, childOptions),
-  };
-  return Object.assign(logger, Object.fromEntries(logLevels.map((level) => [level, method(level)])) as Record<Level, LogFn>);
+  return new LazyChildLogger(parent, bindings);
 }

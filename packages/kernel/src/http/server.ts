@@ -174,7 +174,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
   app.addHook('onRequest', async (request, reply) => {
     void reply.headers(responseHeaders);
     void reply.header(requestIdHeader, request.id);
-    metrics.inFlight.inc({ method: request.method, route: routeLabel(request) });
+    metrics.requestStarted(request.method, routeLabel(request));
     readDeadline(request);
     // The probes answer for themselves: /readyz says 503 while draining, /healthz that the process
     // still lives (a liveness probe failing now would only get it killed early). All else is turned away.
@@ -196,10 +196,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
 
   app.addHook('onResponse', async (request, reply) => {
     const route = routeLabel(request);
-    const labels = { method: request.method, route, status_code: String(reply.statusCode) };
-    metrics.inFlight.dec({ method: request.method, route });
-    metrics.requestsTotal.inc(labels);
-    metrics.requestDuration.observe(labels, reply.elapsedTime / 1000);
+    metrics.requestFinished(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
     requestLog.info(
       {
         requestId: request.id,
