@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deleteRedisKeys, redisKeysUnder, redisTestPrefixes, testServers } from '@timeslot/testing';
 import { cacheContract } from '@timeslot/ports/contracts/cache.contract';
+import { copyJson } from '../src/cache/codec';
 import { createMemoryCache } from '../src/cache/memory';
 import { createRedisCache } from '../src/cache/redis';
 
@@ -98,5 +99,18 @@ describe('redis cache', () => {
     await cache.close();
     expect(await redis.ping()).toBe('PONG');
     await redis.quit();
+  });
+});
+
+describe('copyJson', () => {
+  it('copies what JSON.parse gives, own "__proto__" keys included, sharing nothing with the original', () => {
+    const parsed = JSON.parse('{"a":[1,{"b":null}],"__proto__":{"polluted":true},"s":"x"}') as Record<string, unknown>;
+    const copy = copyJson(parsed);
+    expect(copy).toEqual(parsed);
+    expect(JSON.stringify(copy)).toBe(JSON.stringify(parsed));
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect((copy as { polluted?: boolean }).polluted).toBeUndefined();
+    (copy.a as unknown[]).push(2);
+    expect(parsed.a).toEqual([1, { b: null }]);
   });
 });

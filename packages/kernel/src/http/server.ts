@@ -1,16 +1,17 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { requestIdHeader, withTimeout } from '@timeslot/ports';
 import { commonErrors } from '../errors';
-import type { Logger } from '../logger';
+import { lazyChildLogger, redactPaths, type Logger } from '../logger';
 import { createMetrics, type HttpMetrics } from '../metrics';
 import { readDeadline } from './deadline';
 import { clientErrorHandler, frameworkErrorHandler, refuseNulCharacters } from './edge';
 import { completeOpenApiDocument, type OpenApiDocumentLike } from './openapi';
 import { problemContentType, toAppError, toProblem } from './problem';
 import { requestIdFrom } from './request-id';
+import { responseSerializerCompiler } from './serializer';
 
 export type App = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
 
@@ -89,6 +90,17 @@ function routeLabel(request: FastifyRequest): string {
   return request.routeOptions.url ?? 'unmatched';
 }
 
+// The top-level names pino redacts (token, password …): a path parameter so named is a secret too.
+const secretNames = new Set(redactPaths.filter((path) => !path.includes('.')).map((name) => name.toLowerCase()));
+
+/**
+ * Whether a route template has a path parameter holding a secret (`/calendar-feeds/:token.ics`):
+ * its request line then shows the template instead of the path.
+ */
+function hasSecretParameter(route: string): boolean {
+  return [...route.matchAll(/:([A-Za-z0-9_]+)/g)].some(([, name]) => secretNames.has(name!.toLowerCase()));
+}
+
 /**
  * The HTTP server every process uses: Fastify with zod schemas, problem+json errors, request ids,
  * one log line per request, Prometheus metrics, /healthz, /readyz, /metrics and /openapi.json.
@@ -106,6 +118,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
     loggerInstance,
     // We log one line per request ourselves (onResponse), with the route template and duration.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    // request.log is made on first use: most requests log nothing but their line.
+    childLoggerFactory: (_logger, bindings, childOptions) => lazyChildLogger(options.logger, bindings, childOptions),
     genReqId: requestIdFrom,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     trustProxy: options.trustProxy ?? false,
@@ -119,7 +133,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(responseSerializerCompiler);
   app.decorate('metrics', metrics);
   app.decorate('addReadinessCheck', (name: string, check: ReadinessCheck) => {
     checks.set(name, check);
@@ -160,7 +174,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
   app.addHook('onRequest', async (request, reply) => {
     void reply.headers(responseHeaders);
     void reply.header(requestIdHeader, request.id);
-    metrics.inFlight.inc({ method: request.method, route: routeLabel(request) });
+    metrics.requestStarted(request.method, routeLabel(request));
     readDeadline(request);
     // The probes answer for themselves: /readyz says 503 while draining, /healthz that the process
     // still lives (a liveness probe failing now would only get it killed early). All else is turned away.
@@ -169,17 +183,26 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
   });
   app.addHook('preValidation', refuseNulCharacters);
 
+  // The request line is built below from fields known to hold no secret (the route template, the
+  // path without its query, or the template where the path carries a secret), so it needs none of
+  // pino's redaction, which costs on every field of every line. Every other line keeps it.
+  const requestLog = options.logger.child({}, { redact: [] });
+  const secretRoutes = new Map<string, boolean>();
+  const loggedPath = (request: FastifyRequest, route: string): string => {
+    let secret = secretRoutes.get(route);
+    if (secret === undefined) secretRoutes.set(route, (secret = hasSecretParameter(route)));
+    return secret ? route : request.url.split('?')[0]!;
+  };
+
   app.addHook('onResponse', async (request, reply) => {
     const route = routeLabel(request);
-    const labels = { method: request.method, route, status_code: String(reply.statusCode) };
-    metrics.inFlight.dec({ method: request.method, route });
-    metrics.requestsTotal.inc(labels);
-    metrics.requestDuration.observe(labels, reply.elapsedTime / 1000);
-    request.log.info(
+    metrics.requestFinished(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    requestLog.info(
       {
+        requestId: request.id,
         method: request.method,
         route,
-        path: request.url.split('?')[0],
+        path: loggedPath(request, route),
         status: reply.statusCode,
         outcome: outcomeOf(request, reply.statusCode),
         durationMs: Math.round(reply.elapsedTime * 100) / 100,
