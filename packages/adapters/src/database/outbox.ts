@@ -3,6 +3,7 @@ import { Gauge, type Registry } from 'prom-client';
 import { eventEnvelopeSchema, withTimeout } from '@timeslot/ports';
 import type { Database, Db, EventBus, EventEnvelope, Migration } from '@timeslot/ports';
 import { executeRows } from './migrate';
+import { inBackground } from './priority';
 
 /**
  * The outbox and inbox tables, schema-relative: `migrate` runs it with `search_path` set to the
@@ -261,7 +262,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     clearTimeout(pruneTimer);
     pruneTimer = setTimeout(() => {
       pruneTimer = undefined;
-      void prune().then(
+      void inBackground(prune).then(
         () => schedulePrune(pruneIntervalMs),
         (error: unknown) => {
           logger.error({ err: error, schema }, 'outbox relay could not prune old rows; will retry');
@@ -319,7 +320,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   async function tick(): Promise<void> {
     try {
-      await drain();
+      // Background, and so are the in-process deliveries of what it publishes (see `inBackground`).
+      await inBackground(drain);
       failures = 0;
     } catch (error) {
       failures++;
