@@ -175,6 +175,9 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     turn.last = result.catch(() => undefined);
     return result;
   };
+  // On PGlite, passes and prunes give way to requests, and so do the in-process deliveries of what
+  // a pass publishes (see `inBackground`); a pool has no queue to order.
+  const asBackground = <T>(work: () => Promise<T>): Promise<T> => (database.kind === 'pglite' ? inBackground(work) : work());
   const inPass = <T>(work: (db: Db) => Promise<T>): Promise<T> =>
     database.kind === 'postgres' ? database.db.transaction((tx) => work(tx)) : work(database.db);
 
@@ -262,7 +265,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     clearTimeout(pruneTimer);
     pruneTimer = setTimeout(() => {
       pruneTimer = undefined;
-      void inBackground(prune).then(
+      void asBackground(prune).then(
         () => schedulePrune(pruneIntervalMs),
         (error: unknown) => {
           logger.error({ err: error, schema }, 'outbox relay could not prune old rows; will retry');
@@ -320,8 +323,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   async function tick(): Promise<void> {
     try {
-      // Background, and so are the in-process deliveries of what it publishes (see `inBackground`).
-      await inBackground(drain);
+      await asBackground(drain);
       failures = 0;
     } catch (error) {
       failures++;
