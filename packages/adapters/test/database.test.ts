@@ -1,12 +1,14 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { databaseContract } from '@timeslot/ports/contracts/database.contract';
 import { testServers, uniqueName } from '@timeslot/testing';
-import type { Database } from '@timeslot/ports';
+import type { Database, EventBus } from '@timeslot/ports';
 import * as toolkit from '../src/database/index';
-import { createPgliteDatabase, createPostgresDatabase, loadMigrations, migrate, splitSqlStatements } from '../src/database/index';
+import { createPgliteDatabase, createPostgresDatabase, inBackground, isBackground, loadMigrations, migrate, splitSqlStatements } from '../src/database/index';
 
 databaseContract(
   'PGlite (in memory)',
@@ -117,6 +119,76 @@ describe('PGlite adapter', () => {
       expect(await database.query('select body from kept.notes')).toEqual([{ body: 'hello' }]);
       expect(await migrate(database, { schema: 'kept', migrations: [{ id: '0001', sql: "create table notes (body text); insert into notes values ('hello');" }] })).toEqual({ applied: [] });
     } finally {
+      await database.close();
+    }
+  });
+
+  it('lets the event loop turn between queued statements, so requests that arrive meanwhile get in line', async () => {
+    const database = await createPgliteDatabase();
+    try {
+      let done = 0;
+      const queued = Array.from({ length: 100 }, () => database.query('select 1').then(() => done++));
+      // A timer stands for a socket with a new request on it: it runs only when the loop turns.
+      const seenByTimer = await new Promise<number>((resolve) => setTimeout(() => resolve(done), 0));
+      await Promise.all(queued);
+      expect(seenByTimer).toBeLessThan(100);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('serves requests before background work, which still gets its turns', async () => {
+    const database = await createPgliteDatabase();
+    try {
+      let backgroundDone = 0;
+      const background = inBackground(() => Array.from({ length: 50 }, () => database.query('select pg_sleep(0.001)').then(() => backgroundDone++)));
+      await database.query('select 1');
+      // At most the background statement already running when the request asked went first.
+      expect(backgroundDone).toBeLessThanOrEqual(1);
+      // Requests without a pause do not starve it: it completes while they keep coming.
+      let requesting = true;
+      const requests = Array.from({ length: 4 }, async () => {
+        while (requesting) await database.query('select 1');
+      });
+      await Promise.all(background);
+      requesting = false;
+      await Promise.all(requests);
+      expect(backgroundDone).toBe(50);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('runs a transaction callback in the async context of its caller, however long it queued', async () => {
+    const database = await createPgliteDatabase();
+    const context = new AsyncLocalStorage<string>();
+    try {
+      const seen = await Promise.all(
+        ['a', 'b', 'c'].map((name) => context.run(name, () => database.db.transaction(async (tx) => (await tx.execute('select 1'), context.getStore())))),
+      );
+      expect(seen).toEqual(['a', 'b', 'c']);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('publishes outbox events as background work when the relay runs on its own', async () => {
+    const database = await createPgliteDatabase();
+    const schema = uniqueName('bg_relay');
+    await migrate(database, { schema, migrations: [...toolkit.outboxMigrations] });
+    const publishedInBackground: boolean[] = [];
+    const bus = {
+      publish: async () => {
+        publishedInBackground.push(isBackground());
+      },
+    } as unknown as EventBus;
+    const relay = toolkit.createOutboxRelay({ database, schema, bus, pollIntervalMs: 10 });
+    try {
+      await database.db.transaction((tx) => toolkit.appendToOutbox(tx, schema, [{ id: randomUUID(), type: 'test.happened', version: 1, occurredAt: new Date().toISOString(), source: 'test', data: {} }]));
+      relay.start();
+      await vi.waitFor(() => expect(publishedInBackground).toEqual([true]));
+    } finally {
+      await relay.stop();
       await database.close();
     }
   });

@@ -2,3 +2,4 @@ export * from './pglite';
 export * from './postgres';
 export * from './migrate';
 export * from './outbox';
+export * from './priority';

@@ -3,6 +3,7 @@ import { Gauge, type Registry } from 'prom-client';
 import { eventEnvelopeSchema, withTimeout } from '@timeslot/ports';
 import type { Database, Db, EventBus, EventEnvelope, Migration } from '@timeslot/ports';
 import { executeRows } from './migrate';
+import { inBackground } from './priority';
 
 /**
  * The outbox and inbox tables, schema-relative: `migrate` runs it with `search_path` set to the
@@ -174,6 +175,9 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     turn.last = result.catch(() => undefined);
     return result;
   };
+  // On PGlite, passes and prunes give way to requests, and so do the in-process deliveries of what
+  // a pass publishes (see `inBackground`); a pool has no queue to order.
+  const asBackground = <T>(work: () => Promise<T>): Promise<T> => (database.kind === 'pglite' ? inBackground(work) : work());
   const inPass = <T>(work: (db: Db) => Promise<T>): Promise<T> =>
     database.kind === 'postgres' ? database.db.transaction((tx) => work(tx)) : work(database.db);
 
@@ -261,7 +265,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     clearTimeout(pruneTimer);
     pruneTimer = setTimeout(() => {
       pruneTimer = undefined;
-      void prune().then(
+      void asBackground(prune).then(
         () => schedulePrune(pruneIntervalMs),
         (error: unknown) => {
           logger.error({ err: error, schema }, 'outbox relay could not prune old rows; will retry');
@@ -319,7 +323,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   async function tick(): Promise<void> {
     try {
-      await drain();
+      await asBackground(drain);
       failures = 0;
     } catch (error) {
       failures++;
