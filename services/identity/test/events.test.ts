@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EventEnvelope, Subscription } from '@timeslot/ports';
 import { createHarness, register, uniqueEmail, type Harness } from './harness';
 
@@ -60,11 +60,15 @@ describe('events', () => {
       data: { userId, email, name: 'Eve', role: 'provider', timeZone: 'Europe/Berlin', locale: 'de-DE' },
     });
 
-    const rows = await h.database.query<{ id: string; sent: boolean }>(
-      `select id, sent_at is not null as sent from identity.outbox where type = 'user.registered' and payload->'data'->>'userId' = $1`,
-      [userId],
-    );
-    expect(rows).toEqual([{ id: event.id, sent: true }]);
+    // The relay marks the row sent after publishing it, as background work on PGlite (requests'
+    // statements go first), so the mark may land just after the consumer has the event.
+    await vi.waitFor(async () => {
+      const rows = await h.database.query<{ id: string; sent: boolean }>(
+        `select id, sent_at is not null as sent from identity.outbox where type = 'user.registered' and payload->'data'->>'userId' = $1`,
+        [userId],
+      );
+      expect(rows).toEqual([{ id: event.id, sent: true }]);
+    });
   });
 
   it('writes user.updated for a profile change, carrying the request id', async () => {
