@@ -72,8 +72,23 @@ function externals(packages) {
         if (args.path.startsWith('node:') || args.path.startsWith('@timeslot/')) return undefined;
         const parts = args.path.split('/');
         const name = args.path.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
-        if (name !== undefined && packages.has(name)) return { path: args.path, external: true };
+        if (name !== undefined && packages.has(name)) return { path: args.path, external: true, sideEffects: false };
         return { errors: [{ text: `"${args.path}" is not a dependency in the root package.json` }] };
+      });
+    },
+  };
+}
+
+/** @returns {import('esbuild').Plugin} */
+function pure() {
+  return {
+    name: 'timeslot-pure',
+    setup(build) {
+      build.onResolve({ filter: /^(\.|@timeslot\/)/ }, async (args) => {
+        if (args.pluginData === 'pure') return undefined;
+        const result = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'pure' });
+        if (result.errors.length > 0) return { errors: result.errors };
+        return { ...result, sideEffects: false };
       });
     },
   };
@@ -119,7 +134,7 @@ export async function buildServer() {
     metafile: true,
     write: false,
     logLevel: 'warning',
-    plugins: [externals(externalPackages()), sourceUrls()],
+    plugins: [pure(), externals(externalPackages()), sourceUrls()],
   });
   await mkdir(distDir, { recursive: true });
   const written = new Set(result.outputFiles.map((file) => file.path));
