@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildServer, entryFile, staleInputs } from '../scripts/build.mjs';
+import { mapStackTraces } from '../scripts/stack-traces.mjs';
 
 /** @returns {Promise<boolean>} whether dist/ is fresh (built now if it was not) */
 async function ensureBuilt() {
@@ -23,9 +24,8 @@ async function ensureBuilt() {
   }
 }
 
-// Stack traces name the .ts files and lines (the bundle carries source maps).
-process.setSourceMapsEnabled(true);
 if (await ensureBuilt()) {
+  mapStackTraces(path.dirname(entryFile));
   await import(pathToFileURL(entryFile).href);
 } else {
   const { register } = await import('tsx/esm/api');
