@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { appendFile, cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,6 +38,19 @@ async function timeslot(...args: string[]): Promise<{ code: number | null; stdou
   return { code, stdout, stderr };
 }
 
+/** The npm packages a chunk of the build loads before it runs: its static imports, followed through the build's other chunks. */
+async function loadedPackages(chunk: string, seen = new Set<string>()): Promise<Set<string>> {
+  const packages = new Set<string>();
+  if (seen.has(chunk)) return packages;
+  seen.add(chunk);
+  const code = await readFile(path.join(server, 'dist', chunk), 'utf8');
+  for (const [, specifier = ''] of code.matchAll(/^(?:import|export)\s*(?:[\w*{][^;]*?\bfrom\s*)?"([^"]+)"/gm)) {
+    if (specifier.startsWith('./')) for (const name of await loadedPackages(specifier.slice(2), seen)) packages.add(name);
+    else if (!specifier.startsWith('node:')) packages.add(specifier);
+  }
+  return packages;
+}
+
 async function edit(file: string, from: string, to: string): Promise<void> {
   const source = await readFile(file, 'utf8');
   expect(source).toContain(from);
@@ -57,6 +70,15 @@ describe('the timeslot command and its build', () => {
       const second = await timeslot('--help');
       expect(second.stderr).not.toContain('Building');
       expect(second.stdout).toContain('Timeslot: book time with people.');
+
+      // The server (its chunk is loaded once the arguments are good) loads no SDK an embedded
+      // process does not use until it is needed: they are a large part of the start and of memory.
+      const commands = (await readdir(path.join(server, 'dist'))).find((name) => /^commands-\w+\.js$/.test(name));
+      expect(commands).toBeDefined();
+      const loaded = [...(await loadedPackages(commands!))];
+      expect(loaded).toEqual(expect.arrayContaining(['fastify', '@electric-sql/pglite']));
+      const lazy = /^(bullmq|ioredis|amqplib|pg|stripe|razorpay|@googleapis\/|google-auth-library|nodemailer|mailparser|@bull-board\/)/;
+      expect(loaded.filter((name) => lazy.test(name))).toEqual([]);
 
       // What runs is the build, not the sources: a line added to the bundle shows.
       await appendFile(path.join(server, 'dist/cli.js'), '\nprocess.stdout.write("ran the bundle\\n");\n');
