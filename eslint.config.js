@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '.tmp/**', 'data/**', 'dist/**', 'coverage/**', '**/*.mjs', 'apps/web/dist/**', 'apps/web/src/api/schema.d.ts'] },
+  { ignores: ['**/node_modules/**', '.tmp/**', 'data/**', 'dist/**', 'coverage/**', '**/*.mjs', 'apps/web/dist/**', 'apps/server/dist/**', 'apps/web/src/api/schema.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

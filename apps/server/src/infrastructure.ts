@@ -2,20 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Queue } from 'bullmq';
 import type { Cache, Database, EventBus, JobQueue, RateLimitStore } from '@timeslot/ports';
-import {
-  createBullMqJobQueue,
-  createFallbackRateLimitStore,
-  createLeasedRateLimitStore,
-  createMemoryCache,
-  createMemoryEventBus,
-  createMemoryJobQueue,
-  createMemoryRateLimitStore,
-  createPgliteDatabase,
-  createPostgresDatabase,
-  createRabbitMqEventBus,
-  createRedisCache,
-  createRedisRateLimitStore,
-} from '@timeslot/adapters';
+import { createMemoryCache, createMemoryEventBus, createMemoryJobQueue, createMemoryRateLimitStore, createPgliteDatabase } from '@timeslot/adapters';
 import type { Logger, ReadinessCheck } from '@timeslot/kernel';
 import type { Config, Mode } from './config';
 import { acquireDataLock, type DataLock } from './data-lock';
@@ -53,8 +40,11 @@ export interface InfrastructureNeeds {
   readonly command?: string;
 }
 
+/** What each mode's adapters are; createInfrastructure adds close(). */
+export type InfrastructureParts = Omit<Infrastructure, 'close'>;
+
 /** Close in dependency order: consumers of work first, the database last. */
-function withClose(parts: Omit<Infrastructure, 'close'>): Infrastructure {
+function withClose(parts: InfrastructureParts): Infrastructure {
   return {
     ...parts,
     async close() {
@@ -70,11 +60,13 @@ function withClose(parts: Omit<Infrastructure, 'close'>): Infrastructure {
 }
 
 export async function createInfrastructure(mode: Mode, config: Config, needs: InfrastructureNeeds, logger: Logger): Promise<Infrastructure> {
-  if (mode === 'embedded') return embedded(config, needs, logger);
-  return needs.databaseOnly === true ? databaseOnly(config, logger) : distributed(config, needs, logger);
+  if (mode === 'embedded') return withClose(await embedded(config, needs, logger));
+  // Loaded only here: an embedded process never loads the PostgreSQL, Redis, BullMQ and RabbitMQ clients.
+  const { databaseOnly, distributed } = await import('./infrastructure.distributed');
+  return withClose(needs.databaseOnly === true ? await databaseOnly(config, logger) : await distributed(config, needs, logger));
 }
 
-async function embedded(config: Config, needs: InfrastructureNeeds, logger: Logger): Promise<Infrastructure> {
+async function embedded(config: Config, needs: InfrastructureNeeds, logger: Logger): Promise<InfrastructureParts> {
   let database: Database | undefined;
   let dataLock: DataLock | undefined;
   if (needs.database) {
@@ -94,53 +86,5 @@ async function embedded(config: Config, needs: InfrastructureNeeds, logger: Logg
   // Through the process's logger: everything it prints is one JSON object per line.
   const bus = createMemoryEventBus({ logger });
   const jobs = createMemoryJobQueue();
-  return withClose({ database, cache, rateLimits, attemptLimits: rateLimits, bus, jobs, dataLock, readiness: database === undefined ? {} : { database: () => database.ping() } });
-}
-
-async function databaseOnly(config: Config, logger: Logger): Promise<Infrastructure> {
-  if (config.DATABASE_URL === undefined) throw new Error('DATABASE_URL is required in distributed mode');
-  const database = await createPostgresDatabase({ url: config.DATABASE_URL, poolSize: 2, applicationName: 'timeslot-cli' });
-  const rateLimits = createMemoryRateLimitStore();
-  return withClose({
-    database,
-    cache: createMemoryCache(),
-    rateLimits,
-    attemptLimits: rateLimits,
-    bus: createMemoryEventBus({ logger }),
-    jobs: createMemoryJobQueue(),
-    readiness: { database: () => database.ping() },
-  });
-}
-
-async function distributed(config: Config, needs: InfrastructureNeeds, logger: Logger): Promise<Infrastructure> {
-  const required = (name: 'DATABASE_URL' | 'REDIS_URL' | 'AMQP_URL'): string => {
-    const value = config[name];
-    // checkDistributed() has already refused to start without these; this keeps the types honest.
-    if (value === undefined) throw new Error(`${name} is required in distributed mode`);
-    return value;
-  };
-  const database = needs.database
-    ? await createPostgresDatabase({ url: required('DATABASE_URL'), poolSize: config.DATABASE_POOL_SIZE, applicationName: 'timeslot' })
-    : undefined;
-  const redisUrl = required('REDIS_URL');
-  const cache = createRedisCache({ url: redisUrl, keyPrefix: `${config.NAMESPACE}:cache:`, logger });
-  // One count per hit in Redis for identity's attempt limits; the gateway's per-request limits take
-  // that budget in leases instead of a round trip per request (see createLeasedRateLimitStore).
-  const sharedLimits = createRedisRateLimitStore({ url: redisUrl, keyPrefix: `${config.NAMESPACE}:rl:`, logger });
-  const rateLimits = createLeasedRateLimitStore({ shared: sharedLimits });
-  // A gateway-only process publishes, consumes and enqueues nothing; it still gets a bus and a
-  // job queue so the types are uniform, but in-process ones that open no connection.
-  const bullMq = needs.database ? createBullMqJobQueue({ url: redisUrl, prefix: config.NAMESPACE, logger }) : undefined;
-  const jobs = bullMq ?? createMemoryJobQueue();
-  const bus = needs.database ? createRabbitMqEventBus({ url: required('AMQP_URL'), exchange: `${config.NAMESPACE}.events`, logger }) : createMemoryEventBus({ logger });
-  const readiness: Record<string, ReadinessCheck> = {
-    // Without Redis reads go to the database, jobs are re-armed by sweeps and rate limits fail
-    // open: degraded, not down.
-    redis: { check: () => cache.ping(), critical: false },
-  };
-  if (database !== undefined) readiness.database = () => database.ping();
-  if (needs.database) readiness.broker = () => bus.ping();
-  const attemptLimits = createFallbackRateLimitStore({ shared: sharedLimits, logger });
-  const bullQueues = bullMq === undefined ? undefined : (names: readonly string[]) => names.map((name) => bullMq.queue(name));
-  return withClose({ database, cache, rateLimits, attemptLimits, bus, jobs, readiness, ...(bullQueues === undefined ? {} : { bullQueues }) });
+  return { database, cache, rateLimits, attemptLimits: rateLimits, bus, jobs, dataLock, readiness: database === undefined ? {} : { database: () => database.ping() } };
 }

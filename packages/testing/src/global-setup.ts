@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import amqp from 'amqplib';
+import { buildServer, staleInputs } from '@timeslot/server/build';
 import { howToStart, testServers } from './servers';
 import { stopSharedTimeslots } from './shared-server';
 
@@ -21,6 +22,9 @@ async function check(name: keyof typeof testServers, probe: () => Promise<void>)
 export default async function setup(): Promise<() => Promise<void>> {
   // Shared servers a crashed run left behind are stopped before this run starts its own.
   await stopSharedTimeslots();
+  // Suites spawn bin/timeslot.mjs, which runs the server's build: bring it up to date once here
+  // instead of in every process the files start in parallel.
+  if (staleInputs()?.length !== 0) await buildServer();
   const problems = (
     await Promise.all([
       check('postgres', async () => {

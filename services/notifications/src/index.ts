@@ -14,7 +14,6 @@ import {
 import type { Logger, ServiceModule, TokenVerifier } from '@timeslot/kernel';
 import type { Cache, Database, EventBus, JobQueue, JobWorker, Subscription } from '@timeslot/ports';
 import { resolveOptions, type NotificationsContext, type NotificationsOptions } from './context';
-import { registerQueueBoard } from './admin/board';
 import { queueAdminErrorCodes } from './admin/queue-admin.errors';
 import { registerQueueAdminRoutes } from './admin/queue-admin.routes';
 import { emailQueue } from './context';
@@ -140,7 +139,8 @@ export async function createNotificationsService(deps: NotificationsDeps): Promi
     const queues = deps.queues ?? [emailQueue];
     registerJobQueueMetrics(app.metrics.registry, deps.jobs, queues);
     registerQueueAdminRoutes(app, { jobs: deps.jobs, queues });
-    if (deps.board !== undefined) await registerQueueBoard(app, { queues: deps.board.queues, verify: deps.board.verify });
+    // Bull Board's packages are loaded only by the processes that serve it (distributed mode).
+    if (deps.board !== undefined) await (await import('./admin/board')).registerQueueBoard(app, { queues: deps.board.queues, verify: deps.board.verify });
     registerStreamGauge(app.metrics.registry, hub);
     registerInboxRoutes(app, context);
     registerPreferenceRoutes(app, context);

@@ -52,7 +52,7 @@ const migrationsDir = new URL('../migrations/', import.meta.url);
 export async function createPaymentsService(deps: PaymentsDeps): Promise<PaymentsService> {
   const options = resolveOptions(deps.options);
   const relay = createOutboxRelay({ database: deps.database, schema: options.schema, bus: deps.bus, logger: deps.logger });
-  const { gateway, simulator } = createGateway(deps.gateway, deps.logger);
+  const { gateway, simulator } = await createGateway(deps.gateway, deps.logger);
   const context: PaymentsContext = {
     database: deps.database,
     outbox: createEventOutbox(options.schema, relay),

@@ -1,4 +1,2 @@
 export { createMemoryEventBus, topicMatches } from './memory';
 export type { EventBusLogger, MemoryEventBusOptions } from './memory';
-export { createRabbitMqEventBus, deleteRabbitMqConsumer, rabbitMqQueueNames } from './rabbitmq';
-export type { RabbitMqEventBusOptions } from './rabbitmq';

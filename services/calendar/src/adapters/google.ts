@@ -1,5 +1,7 @@
-import { calendar, type calendar_v3 } from '@googleapis/calendar';
-import { CodeChallengeMethod, OAuth2Client, type Credentials } from 'google-auth-library';
+// Google's SDKs are loaded by the first call that needs them, not at start: they take a while to
+// load, and most installations never connect a Google calendar.
+import type { calendar_v3 } from '@googleapis/calendar';
+import type { Credentials, OAuth2Client } from 'google-auth-library';
 import type { BusyPeriod } from '@timeslot/ports';
 import type { CalendarProvider, MeetingDetails } from './calendar-provider';
 
@@ -33,7 +35,8 @@ export const googleScopes = [
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
-export function createOAuthClient(settings: GoogleSettings, credentials?: Credentials): OAuth2Client {
+export async function createOAuthClient(settings: GoogleSettings, credentials?: Credentials): Promise<OAuth2Client> {
+  const { OAuth2Client } = await import('google-auth-library');
   const base = settings.oauthUrl?.replace(/\/+$/, '');
   const client = new OAuth2Client({
     clientId: settings.clientId,
@@ -49,8 +52,9 @@ export function createOAuthClient(settings: GoogleSettings, credentials?: Creden
 }
 
 /** The consent page: offline access (a refresh token), PKCE S256, our state. */
-export function consentUrl(settings: GoogleSettings, state: string, codeChallenge: string): string {
-  return createOAuthClient(settings).generateAuthUrl({
+export async function consentUrl(settings: GoogleSettings, state: string, codeChallenge: string): Promise<string> {
+  const { CodeChallengeMethod } = await import('google-auth-library');
+  return (await createOAuthClient(settings)).generateAuthUrl({
     access_type: 'offline',
     // Always ask, so Google always returns a refresh token, even to an account that granted before.
     prompt: 'consent',
@@ -72,7 +76,7 @@ export interface GoogleTokens {
 
 /** Trade the authorization code (and its PKCE verifier) for tokens. Rejects when Google refuses. */
 export async function exchangeCode(settings: GoogleSettings, code: string, codeVerifier: string): Promise<GoogleTokens> {
-  const { tokens } = await createOAuthClient(settings).getToken({ code, codeVerifier });
+  const { tokens } = await (await createOAuthClient(settings)).getToken({ code, codeVerifier });
   if (typeof tokens.refresh_token !== 'string' || typeof tokens.access_token !== 'string') {
     throw new Error('Google answered without a refresh token');
   }
@@ -103,7 +107,7 @@ function emailOf(idToken: string | null | undefined): string | null {
 
 /** Tell Google to forget the grant (best effort: disconnecting never waits on it). */
 export async function revokeGrant(settings: GoogleSettings, token: string): Promise<void> {
-  await createOAuthClient(settings).revokeToken(token);
+  await (await createOAuthClient(settings)).revokeToken(token);
 }
 
 /** The HTTP status and Google's reason of a failed call (e.g. 409 duplicate, 400 invalid_grant). */
@@ -140,7 +144,8 @@ function meetUrl(event: calendar_v3.Schema$Event): string | undefined {
 }
 
 /** The adapter for one provider's Google account, through `auth` (which refreshes its access token itself). */
-export function createGoogleProvider(settings: GoogleSettings, auth: OAuth2Client, calendarId: string): CalendarProvider {
+export async function createGoogleProvider(settings: GoogleSettings, auth: OAuth2Client, calendarId: string): Promise<CalendarProvider> {
+  const { calendar } = await import('@googleapis/calendar');
   const api = calendar({
     version: 'v3',
     auth,

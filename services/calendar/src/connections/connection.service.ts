@@ -52,7 +52,7 @@ export async function startGoogleConnect(ctx: CalendarContext, caller: Identity)
     { stateHash: hashState(state), userId: caller.userId, codeVerifier: ctx.secrets.encrypt(verifier, sealedAs.codeVerifier(caller.userId)), expiresAt },
     now,
   );
-  return { authorizationUrl: consentUrl(settings, state, challenge), expiresAt: expiresAt.toISOString() };
+  return { authorizationUrl: await consentUrl(settings, state, challenge), expiresAt: expiresAt.toISOString() };
 }
 
 /**

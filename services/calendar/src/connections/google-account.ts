@@ -78,18 +78,23 @@ export function googleProvider(ctx: CalendarContext, connection: ConnectionRow):
     ...(connection.accessToken === null ? {} : { access_token: ctx.secrets.decrypt(connection.accessToken, sealedAs.accessToken(userId)) }),
     ...(connection.accessTokenExpiresAt === null ? {} : { expiry_date: connection.accessTokenExpiresAt.getTime() }),
   };
-  const client = createOAuthClient(settings, credentials);
+  // Built by the first call: the OAuth client and the API come from Google's SDKs, loaded on demand.
+  let ready: Promise<CalendarProvider> | undefined;
   let saving: Promise<void> = Promise.resolve();
-  client.on('tokens', (tokens: Credentials) => {
-    if (typeof tokens.access_token !== 'string') return;
-    const accessToken = ctx.secrets.encrypt(tokens.access_token, sealedAs.accessToken(userId));
-    const refreshToken = typeof tokens.refresh_token === 'string' ? ctx.secrets.encrypt(tokens.refresh_token, sealedAs.refreshToken(userId)) : undefined;
-    const expiresAt = typeof tokens.expiry_date === 'number' ? new Date(tokens.expiry_date) : null;
-    saving = saving
-      .then(() => repository.saveAccessToken(ctx.database.db, userId, { accessToken, expiresAt, ...(refreshToken === undefined ? {} : { refreshToken }) }, ctx.options.now()))
-      .catch((error: unknown) => ctx.logger.warn({ err: error, userId }, 'could not store a refreshed Google access token; it will be refreshed again'));
-  });
-  const inner = createGoogleProvider(settings, client, connection.calendarId);
+  const inner = (): Promise<CalendarProvider> =>
+    (ready ??= (async () => {
+      const client = await createOAuthClient(settings, credentials);
+      client.on('tokens', (tokens: Credentials) => {
+        if (typeof tokens.access_token !== 'string') return;
+        const accessToken = ctx.secrets.encrypt(tokens.access_token, sealedAs.accessToken(userId));
+        const refreshToken = typeof tokens.refresh_token === 'string' ? ctx.secrets.encrypt(tokens.refresh_token, sealedAs.refreshToken(userId)) : undefined;
+        const expiresAt = typeof tokens.expiry_date === 'number' ? new Date(tokens.expiry_date) : null;
+        saving = saving
+          .then(() => repository.saveAccessToken(ctx.database.db, userId, { accessToken, expiresAt, ...(refreshToken === undefined ? {} : { refreshToken }) }, ctx.options.now()))
+          .catch((error: unknown) => ctx.logger.warn({ err: error, userId }, 'could not store a refreshed Google access token; it will be refreshed again'));
+      });
+      return createGoogleProvider(settings, client, connection.calendarId);
+    })());
 
   async function call<T>(work: () => Promise<T>): Promise<T> {
     try {
@@ -107,10 +112,10 @@ export function googleProvider(ctx: CalendarContext, connection: ConnectionRow):
 
   return {
     kind: 'google',
-    createMeeting: (details) => call(() => inner.createMeeting(details)),
-    moveMeeting: (eventId, details) => call(() => inner.moveMeeting(eventId, details)),
-    removeMeeting: (eventId) => call(() => inner.removeMeeting(eventId)),
-    busyPeriods: (from, to) => call(() => inner.busyPeriods(from, to)),
+    createMeeting: (details) => call(async () => (await inner()).createMeeting(details)),
+    moveMeeting: (eventId, details) => call(async () => (await inner()).moveMeeting(eventId, details)),
+    removeMeeting: (eventId) => call(async () => (await inner()).removeMeeting(eventId)),
+    busyPeriods: (from, to) => call(async () => (await inner()).busyPeriods(from, to)),
   };
 }
 

@@ -1,10 +1,16 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { simpleParser, type AddressObject } from 'mailparser';
+import type { AddressObject, ParsedMail } from 'mailparser';
 import { z } from 'zod';
 import { commonErrors, type App } from '@timeslot/kernel';
 import { emlFileName } from './mailer';
 import { escapeHtml } from './templates/format';
+
+/** mailparser is loaded when a message is first shown, not at start (it takes a while to load). */
+async function parse(message: Buffer, options: { skipHtmlToText?: boolean }): Promise<ParsedMail> {
+  const { simpleParser } = await import('mailparser');
+  return simpleParser(message, { ...options, skipTextToHtml: true, skipImageLinks: true });
+}
 
 /** The newest this many messages are listed. */
 const LISTED = 200;
@@ -62,7 +68,7 @@ export function registerDevMailRoutes(app: App, options: { readonly mailDir: str
   app.get('/dev/mail', { schema: { hide: true, operationId: 'listDevMail' } }, async (_request, reply) => {
     const rows: string[] = [];
     for (const file of await listFiles(mailDir)) {
-      const parsed = await simpleParser(await readFile(path.join(mailDir, file)), { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true });
+      const parsed = await parse(await readFile(path.join(mailDir, file)), { skipHtmlToText: true });
       const link = `/dev/mail/${encodeURIComponent(file)}`;
       rows.push(
         `<tr><td>${escapeHtml(parsed.date?.toISOString() ?? '')}</td><td>${escapeHtml(addresses(parsed.to))}</td>` +
@@ -77,7 +83,7 @@ export function registerDevMailRoutes(app: App, options: { readonly mailDir: str
   });
 
   app.get('/dev/mail/:file', { schema: { hide: true, operationId: 'showDevMail', params: fileParams } }, async (request, reply) => {
-    const parsed = await simpleParser(await readMessage(mailDir, request.params.file), { skipTextToHtml: true, skipImageLinks: true });
+    const parsed = await parse(await readMessage(mailDir, request.params.file), {});
     void reply.header('content-security-policy', messageCsp).header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer');
     if (typeof parsed.html === 'string') return reply.type('text/html; charset=utf-8').send(parsed.html);
     return reply.type('text/plain; charset=utf-8').send(parsed.text ?? '');

@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import nodemailer from 'nodemailer';
+import type nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Logger } from '@timeslot/kernel';
 
 /** One message, ready to go: rendered, addressed, and named after its `emails` row. */
@@ -94,6 +95,19 @@ function message(mail: OutgoingMail, from: string) {
 }
 
 /**
+ * nodemailer is loaded with the first message rather than at start: loading it is a noticeable
+ * part of a start, and many starts send nothing.
+ */
+function lazyTransport<Info>(create: (mailer: typeof nodemailer) => Transporter<Info>): { get(): Promise<Transporter<Info>>; close(): void } {
+  let transport: Transporter<Info> | undefined;
+  let loading: Promise<Transporter<Info>> | undefined;
+  return {
+    get: () => (loading ??= import('nodemailer').then((module) => (transport = create(module.default)))),
+    close: () => transport?.close(),
+  };
+}
+
+/**
  * SMTP through a pool of connections when `smtpUrl` is set; otherwise each message is written to
  * `mailDir` as an .eml file (temp file, then rename: a reader never sees half a message), with one
  * log line per message naming the recipient, subject and file, never the body.
@@ -101,30 +115,33 @@ function message(mail: OutgoingMail, from: string) {
 export function createMailer(options: MailerOptions): Mailer {
   const timeouts = options.timeoutsMs ?? {};
   if (options.smtpUrl !== undefined) {
-    const transport = nodemailer.createTransport({
-      url: options.smtpUrl,
-      pool: true,
-      maxConnections: Math.max(1, options.maxConnections ?? 4),
-      connectionTimeout: timeouts.connection ?? 10_000,
-      greetingTimeout: timeouts.greeting ?? 10_000,
-      socketTimeout: timeouts.socket ?? 30_000,
-    });
+    const smtpUrl = options.smtpUrl;
+    const transport = lazyTransport((mailer) =>
+      mailer.createTransport({
+        url: smtpUrl,
+        pool: true,
+        maxConnections: Math.max(1, options.maxConnections ?? 4),
+        connectionTimeout: timeouts.connection ?? 10_000,
+        greetingTimeout: timeouts.greeting ?? 10_000,
+        socketTimeout: timeouts.socket ?? 30_000,
+      }),
+    );
     return {
       kind: 'smtp',
       async send(mail) {
-        const info = await transport.sendMail(message(mail, options.from));
+        const info = await (await transport.get()).sendMail(message(mail, options.from));
         return { messageId: info.messageId };
       },
       close: () => transport.close(),
     };
   }
 
-  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  const transport = lazyTransport((mailer) => mailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' }));
   let folderReady: Promise<unknown> | undefined;
   return {
     kind: 'files',
     async send(mail) {
-      const info = await transport.sendMail(message(mail, options.from));
+      const info = await (await transport.get()).sendMail(message(mail, options.from));
       folderReady ??= mkdir(options.mailDir, { recursive: true });
       await folderReady;
       const file = emlName(mail.id, new Date());

@@ -1,8 +1,8 @@
 import type { Logger } from '@timeslot/kernel';
 import type { PaymentProvider } from './gateway';
-import { createRazorpayGateway, type RazorpaySettings } from './razorpay';
+import type { RazorpaySettings } from './razorpay';
 import { createSimulatorGateway, type SimulatorGateway } from './simulator';
-import { createStripeGateway, type StripeSettings } from './stripe';
+import type { StripeSettings } from './stripe';
 
 export type { PaymentProvider } from './gateway';
 
@@ -17,7 +17,8 @@ export type GatewaySettings =
   | ({ readonly kind: 'stripe' } & StripeSettings)
   | ({ readonly kind: 'razorpay' } & RazorpaySettings);
 
-export function createGateway(settings: GatewaySettings, logger: Logger): { gateway: PaymentProvider; simulator?: SimulatorGateway } {
+/** Stripe's and Razorpay's SDKs are loaded only by the installation that uses them (they take a while to load). */
+export async function createGateway(settings: GatewaySettings, logger: Logger): Promise<{ gateway: PaymentProvider; simulator?: SimulatorGateway }> {
   switch (settings.kind) {
     case 'simulator': {
       const simulator = createSimulatorGateway({
@@ -29,8 +30,8 @@ export function createGateway(settings: GatewaySettings, logger: Logger): { gate
       return { gateway: simulator, simulator };
     }
     case 'stripe':
-      return { gateway: createStripeGateway(settings) };
+      return { gateway: (await import('./stripe')).createStripeGateway(settings) };
     case 'razorpay':
-      return { gateway: createRazorpayGateway(settings) };
+      return { gateway: (await import('./razorpay')).createRazorpayGateway(settings) };
   }
 }
