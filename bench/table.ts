@@ -75,7 +75,8 @@ function judged(r: Row): Row {
       met = r.versus !== undefined && r.versus <= target.atMost;
       break;
     case 'latency':
-      met = measure.kind === 'load' && measure.errors === 0 && measure.p99 <= target.p99AtMost && (target.maxAtMost === undefined || measure.max <= target.maxAtMost);
+      // A run without a single answer met nothing.
+      met = measure.kind === 'load' && measure.requestsPerSecond > 0 && measure.errors === 0 && measure.p99 <= target.p99AtMost && (target.maxAtMost === undefined || measure.max <= target.maxAtMost);
       break;
   }
   return { ...r, met };
@@ -167,7 +168,8 @@ function cells(r: Row): string[] {
 /** A plain text table, columns padded to their widest cell; numbers right-aligned. */
 export function textTable(header: readonly string[], lines: readonly string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
-  const numeric = header.map((_, i) => lines.every((l) => /^[-+]?[\d.]*( (ms|MB|%))?$|^[\d.]+%$|^$/.test(l[i] ?? '')));
+  // A column of numbers (each perhaps with its unit) is right-aligned.
+  const numeric = header.map((_, i) => lines.every((l) => /^([-+]?[\d.]+%?( [\w/]+)?)?$/.test(l[i] ?? '')));
   const format = (l: readonly string[]) => l.map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
   return [format(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(format)].join('\n');
 }
