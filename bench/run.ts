@@ -16,7 +16,7 @@ import { cleanups, connections, distributedEnv, duration, load, results, session
 import { paymentsScenarios, paymentsSummary } from './payments';
 import { schedulingScenarios } from './scheduling';
 import { compilePgliteOpen } from './startup';
-import { compareFiles, formatResults, formatRows, medians, writeTable, type Row } from './table';
+import { commit, compareFiles, formatResults, formatRows, medians, writeTable, type Row } from './table';
 import { argonBaseline, tableRun } from './targets';
 
 export type Scenario = () => Promise<void>;
@@ -69,13 +69,15 @@ const scenarios: Record<string, Scenario> = {
 async function table(): Promise<void> {
   const runs = Number(process.env.BENCH_RUNS ?? 3);
   const startedAt = new Date();
+  // What is measured is the checkout as it was when the processes started.
+  const checkout = commit();
   const pgliteOpen = await compilePgliteOpen();
   const perRun: Row[][] = [];
   for (let run = 1; run <= runs; run++) {
     process.stderr.write(`\n# run ${run} of ${runs} (${duration} s a measurement)\n`);
     perRun.push(await tableRun(pgliteOpen));
   }
-  const file = await writeTable(startedAt, duration, perRun);
+  const file = await writeTable(checkout, startedAt, duration, perRun);
   console.log(formatRows(medians(perRun)));
   process.stderr.write(`\n${runs === 1 ? 'one run' : `medians of ${runs} runs`}; written to ${path.relative(process.cwd(), file)}\n`);
 }

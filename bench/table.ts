@@ -202,10 +202,10 @@ export function commit(): string {
   return `${git('rev-parse', '--short', 'HEAD')}${dirty ? '-dirty' : ''}`;
 }
 
-/** bench/results/<iso-time>-<short commit>.json; its path. */
-export async function writeTable(startedAt: Date, duration: number, perRun: Row[][]): Promise<string> {
+/** bench/results/<iso-time>-<short commit>.json; its path. `checkout` is commit() taken when the bench started. */
+export async function writeTable(checkout: string, startedAt: Date, duration: number, perRun: Row[][]): Promise<string> {
   const file: TableFile = {
-    commit: commit(),
+    commit: checkout,
     node: process.version,
     cores: availableParallelism(),
     duration,
