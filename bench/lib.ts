@@ -11,6 +11,8 @@ import { generateSigningKeysJson } from '@timeslot/identity';
 
 export const duration = Number(process.env.BENCH_DURATION ?? 5);
 export const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+/** Generous: a first start (a new PGlite directory) on a machine busy with other work can take a minute. */
+export const startTimeoutMs = 180_000;
 export const unlimited = {
   RATE_LIMIT_IP_PER_SECOND: '100000000',
   RATE_LIMIT_AUTH_PER_MINUTE: '100000000',
@@ -204,7 +206,7 @@ export interface Started extends RunningProcess {
  * otherwise; stopped by the enclosing `scoped` (or at exit).
  */
 export async function start(args: string[], env: Record<string, string>): Promise<Started> {
-  const proc = await startTimeslot(args, { ...unlimited, ...env }, { port: await freePort(), timeoutMs: 60_000 });
+  const proc = await startTimeslot(args, { ...unlimited, ...env }, { port: await freePort(), timeoutMs: startTimeoutMs });
   cleanups.push(() => proc.stop());
   return { ...proc, logBytes: drainLog(proc) };
 }

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { build } from 'esbuild';
 import { freePort, repoRoot, startTimeslot } from '@timeslot/testing';
-import { cleanups, drainLog, unlimited, type Started } from './lib';
+import { cleanups, drainLog, startTimeoutMs, unlimited, type Started } from './lib';
 
 const idleMs = 3000;
 
@@ -85,7 +85,7 @@ export async function timeslotStart(dataDir: string, paths: readonly string[]): 
   const base = `http://127.0.0.1:${port}`;
   const began = performance.now();
   // startTimeslot spawns before its first await, so `began` is the spawn.
-  const starting = startTimeslot(['start'], { ...unlimited, LOG_LEVEL: 'info', DATA_DIR: dataDir }, { port, timeoutMs: 60_000 });
+  const starting = startTimeslot(['start'], { ...unlimited, LOG_LEVEL: 'info', DATA_DIR: dataDir }, { port, timeoutMs: startTimeoutMs });
   let failed: Error | undefined;
   starting.catch((error: unknown) => (failed = error instanceof Error ? error : new Error(String(error))));
   let startMs: number | undefined;

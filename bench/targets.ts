@@ -17,7 +17,7 @@ const cores = availableParallelism();
 /** Login load: two connections a core keep every core hashing while answers travel. */
 const loginConnections = 2 * cores;
 /** "No request starved" for the 50-client embedded booking row: nothing slower than this. */
-export const starvedAfterMs = 1000;
+const starvedAfterMs = 1000;
 
 /** The raw Argon2id hash rate with the production parameters (@node-rs/argon2), one hash a core at once, no HTTP. */
 export function argonBaseline(): Promise<Result> {
