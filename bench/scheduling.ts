@@ -134,7 +134,8 @@ async function scenariosFor(mode: string, base: string, direct?: string): Promis
 /** The same booking insert (exclusion constraint and all) straight into PostgreSQL, no HTTP, no checks. */
 export async function rawInsertBaseline(): Promise<Result> {
   const schema = uniqueName('bench_raw');
-  const database = await createPostgresDatabase({ url: testServers.postgres, poolSize: connections });
+  // Patient timeouts: opening 50 connections at once on a busy machine can take more than the adapter's 2 s.
+  const database = await createPostgresDatabase({ url: testServers.postgres, poolSize: connections, connectTimeoutMs: 30_000, poolWaitTimeoutMs: 30_000 });
   cleanups.push(async () => {
     await database.query(`drop schema if exists ${schema} cascade`);
     await database.close();
