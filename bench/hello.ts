@@ -1,4 +1,4 @@
-// The ceiling: raw Fastify answering a constant, nothing else. Started as its own process by run.ts.
+// The ceiling: raw Fastify answering a constant, nothing else. Started as its own process by the bench (lib.ts startScript).
 import Fastify from 'fastify';
 
 const app = Fastify({ logger: false });

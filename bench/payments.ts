@@ -118,7 +118,7 @@ async function webhookToConfirmed(mode: string, base: string, client: string, or
   }
   await pool.close();
   delays.sort((a, b) => a - b);
-  const result: Result = { scenario: `webhook → booking confirmed, one at a time, ${delays.length} payments (${mode})`, requestsPerSecond: 0, p50: percentile(delays, 0.5), p95: percentile(delays, 0.95), p99: percentile(delays, 0.99), errors: 0, non2xx: 0 };
+  const result: Result = { scenario: `webhook → booking confirmed, one at a time, ${delays.length} payments (${mode})`, requestsPerSecond: 0, p50: percentile(delays, 0.5), p95: percentile(delays, 0.95), p99: percentile(delays, 0.99), max: delays.at(-1) ?? 0, errors: 0, non2xx: 0, unavailable: 0 };
   results.push(result);
   process.stderr.write(`${result.scenario}: p50 ${result.p50} ms, p95 ${result.p95} ms, p99 ${result.p99} ms\n`);
   return result;

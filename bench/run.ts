@@ -1,28 +1,23 @@
 /**
- * Load scenarios, each printing req/s and p50/p95/p99, side by side with a raw Fastify
- * hello-world measured in the same run on the same machine (the ceiling).
+ *   npm run bench                          # the issue-12 table: BENCH_RUNS (3) runs, medians
+ *   BENCH_RUNS=1 BENCH_DURATION=3 npm run bench
+ *   npm run bench -- compare before.json after.json
+ *   npm run bench -- hello me-embedded     # named scenarios, outside the table
  *
- *   npm run bench                      # every scenario, 10 s each
- *   BENCH_DURATION=5 npm run bench -- hello me-embedded login-embedded
- *
- * Distributed scenarios need PostgreSQL, Redis and RabbitMQ (the same URLs as the tests).
- * Results also go to bench/results/<timestamp>.json.
+ * The table goes to stdout and to bench/results/<time>-<commit>.json; progress to stderr.
+ * Distributed rows and scenarios need PostgreSQL, Redis and RabbitMQ (the same URLs as the tests).
+ * Named scenarios write bench/results/<time>.json.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
-import argon2 from 'argon2';
 import { repoRoot } from '@timeslot/testing';
-import { cleanups, connections, distributedEnv, duration, load, measureLoop, results, session, start, startHello, type Result } from './lib';
+import { cleanups, connections, distributedEnv, duration, load, results, session, start, startHello } from './lib';
 import { paymentsScenarios, paymentsSummary } from './payments';
 import { schedulingScenarios } from './scheduling';
-
-/** Raw Argon2id hash rate with the production parameters, as many at once as libuv allows. */
-function argonBaseline(): Promise<Result> {
-  return measureLoop('argon2id-raw-hash', 'hashes', 4, async () => {
-    await argon2.hash('benchmark password', { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 });
-  });
-}
+import { compilePgliteOpen } from './startup';
+import { commit, compareFiles, formatResults, formatRows, medians, writeTable, type Row } from './table';
+import { argonBaseline, tableRun } from './targets';
 
 export type Scenario = () => Promise<void>;
 
@@ -50,7 +45,7 @@ const scenarios: Record<string, Scenario> = {
     await load('POST /auth/login (embedded)', {
       url: `${gateway.url}/api/v1/auth/login`,
       method: 'POST',
-      connections: 8,
+      connections: 2 * availableParallelism(),
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: 'login@example.com', password: 'benchmark password' }),
     });
@@ -65,46 +60,53 @@ const scenarios: Record<string, Scenario> = {
   },
   ...schedulingScenarios,
   ...paymentsScenarios,
+  // Scripts of their own (also `npm run bench:email|slots|web`); each prints and saves its results.
+  email: async () => void (await import('./email')),
+  slots: async () => void (await import('./slots')),
+  web: async () => void (await import('./web')),
 };
 
-function ratio(a: string, b: string): string {
-  const x = results.find((r) => r.scenario === a);
-  const y = results.find((r) => r.scenario === b);
-  return x && y ? `${((x.requestsPerSecond / y.requestsPerSecond) * 100).toFixed(1)}%` : 'n/a';
+async function table(): Promise<void> {
+  const runs = Number(process.env.BENCH_RUNS ?? 3);
+  const startedAt = new Date();
+  // What is measured is the checkout as it was when the processes started.
+  const checkout = commit();
+  const pgliteOpen = await compilePgliteOpen();
+  const perRun: Row[][] = [];
+  for (let run = 1; run <= runs; run++) {
+    process.stderr.write(`\n# run ${run} of ${runs} (${duration} s a measurement)\n`);
+    perRun.push(await tableRun(pgliteOpen));
+  }
+  const file = await writeTable(checkout, startedAt, duration, perRun);
+  console.log(formatRows(medians(perRun)));
+  process.stderr.write(`\n${runs === 1 ? 'one run' : `medians of ${runs} runs`}; written to ${path.relative(process.cwd(), file)}\n`);
 }
 
-function p99(scenario: string): string {
-  const found = results.find((r) => r.scenario === scenario);
-  return found ? `${found.p99} ms` : 'n/a';
+async function named(names: string[]): Promise<void> {
+  for (const name of names) {
+    const scenario = scenarios[name];
+    if (scenario === undefined) throw new Error(`unknown scenario ${name}; known: ${Object.keys(scenarios).join(', ')}`);
+    await scenario();
+  }
+  if (results.length === 0) return;
+  console.log(formatResults(results));
+  if (names.some((name) => name.startsWith('payments-'))) console.log(`\n${paymentsSummary().join('\n')}`);
+  await mkdir(path.join(repoRoot, 'bench/results'), { recursive: true });
+  await writeFile(path.join(repoRoot, 'bench/results', `${new Date().toISOString().replaceAll(':', '-')}.json`), JSON.stringify({ duration, connections, results }, null, 2));
 }
 
 async function main(): Promise<void> {
-  const chosen = process.argv.slice(2).filter((a) => a !== '--');
-  const names = chosen.length > 0 ? chosen : Object.keys(scenarios);
+  const args = process.argv.slice(2).filter((a) => a !== '--');
   try {
-    for (const name of names) {
-      const scenario = scenarios[name];
-      if (scenario === undefined) throw new Error(`unknown scenario ${name}; known: ${Object.keys(scenarios).join(', ')}`);
-      await scenario();
-    }
+    if (args[0] === 'compare') {
+      const [before, after] = args.slice(1);
+      if (before === undefined || after === undefined) throw new Error('usage: npm run bench -- compare <before.json> <after.json>');
+      console.log(await compareFiles(before, after));
+    } else if (args.length === 0) await table();
+    else await named(args);
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
   }
-  const hello = 'hello-world (ceiling)';
-  console.table(results.map((r) => ({ ...r, 'vs hello-world': ratio(r.scenario, hello) })));
-  const lines = [
-    `gateway/direct (embedded):    ${ratio('GET /users/me via gateway (embedded)', 'GET /users/me direct on identity (embedded)')}`,
-    `gateway/direct (distributed): ${ratio('GET /users/me via gateway (distributed)', 'GET /users/me direct on identity (distributed)')}`,
-    `gateway/hello (embedded):     ${ratio('GET /users/me via gateway (embedded)', hello)}   (target >= 40%)`,
-    `gateway/hello (distributed):  ${ratio('GET /users/me via gateway (distributed)', hello)}   (target >= 40%)`,
-    `login/raw argon2id:           ${ratio('POST /auth/login (embedded)', 'argon2id-raw-hash')}   (target >= 85%)`,
-    `bookings/raw insert:          ${ratio('POST /bookings, distinct slots (distributed)', 'raw PostgreSQL booking insert (same row + outbox event)')}   (target: >= 1,000 bookings/s)`,
-    `cached slots p99 at 1000/s:   embedded ${p99('GET 31-day slots via gateway, cached, steady 1000 req/s (embedded)')}, distributed ${p99('GET 31-day slots via gateway, cached, steady 1000 req/s (distributed)')}   (target <= 50 ms)`,
-    ...paymentsSummary(),
-  ];
-  console.log(lines.join('\n'));
-  await mkdir(path.join(repoRoot, 'bench/results'), { recursive: true });
-  await writeFile(path.join(repoRoot, 'bench/results', `${new Date().toISOString().replaceAll(':', '-')}.json`), JSON.stringify({ duration, connections, results }, null, 2));
 }
 
 await main();

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type autocannon from 'autocannon';
 import { DateTime } from 'luxon';
 import { createPostgresDatabase, loadMigrations, migrate, outboxMigrations } from '@timeslot/adapters';
 import { testServers, uniqueName } from '@timeslot/testing';
@@ -41,18 +42,24 @@ async function provider(base: string, weekly: { weekday: number; start: string; 
   return { providerId: id, serviceId: created.id };
 }
 
-/** Office hours with a 30-minute service (slot reads); open around the clock with a 5-minute one (many distinct bookings). */
-async function setUp(base: string) {
+/**
+ * Office hours with a 30-minute service (slot reads); open around the clock with a 5-minute one
+ * (many distinct bookings); a client. `slotsUrl` is a 31-day slot page starting at `from`.
+ */
+export async function setUp(base: string) {
   const days = [1, 2, 3, 4, 5, 6, 7];
   const office = await provider(base, days.slice(0, 5).map((weekday) => ({ weekday, start: '09:00', end: '17:00' })), { durationMinutes: 30, slotIntervalMinutes: 30 });
   const allDay = await provider(base, days.map((weekday) => ({ weekday, start: '00:00', end: '24:00' })), { durationMinutes: 5, slotIntervalMinutes: 5 });
-  return { providerId: office.providerId, consultId: office.serviceId, quickId: allDay.serviceId, client: await user(base, 'client') };
+  const tomorrow = Math.ceil(Date.now() / DAY) * DAY;
+  const slotsPath = (fromMs: number) =>
+    `/api/v1/providers/${office.providerId}/slots?serviceId=${office.serviceId}&from=${new Date(fromMs).toISOString()}&to=${new Date(fromMs + 31 * DAY).toISOString()}`;
+  return { base, providerId: office.providerId, consultId: office.serviceId, quickId: allDay.serviceId, client: await user(base, 'client'), tomorrow, slotsPath };
 }
 
-async function scenariosFor(mode: string, base: string, direct?: string): Promise<void> {
-  const { providerId, consultId, quickId, client } = await setUp(base);
-  const tomorrow = Math.ceil(Date.now() / DAY) * DAY;
-  // 100 bookings in the slot range, so slot reads pay for real busy time (5 a weekday, 10:00–14:00 London).
+export type SetUp = Awaited<ReturnType<typeof setUp>>;
+
+/** 100 bookings in the slot range, so slot reads pay for real busy time (5 a weekday, 10:00–14:00 London). */
+export async function bookHundred({ base, consultId, client, tomorrow }: SetUp): Promise<void> {
   let booked = 0;
   for (let day = 0; booked < 100; day++) {
     const date = new Date(tomorrow + day * DAY);
@@ -62,8 +69,29 @@ async function scenariosFor(mode: string, base: string, direct?: string): Promis
       await api(base, 'POST', '/api/v1/bookings', { serviceId: consultId, start }, client);
     }
   }
-  const slotsPath = (fromMs: number) =>
-    `/api/v1/providers/${providerId}/slots?serviceId=${consultId}&from=${new Date(fromMs).toISOString()}&to=${new Date(fromMs + 31 * DAY).toISOString()}`;
+}
+
+/** POST /bookings requests, each for a new 5-minute slot, walking forward from a week out. */
+export function bookingRequests({ quickId, client, tomorrow }: SetUp) {
+  let next = tomorrow + 7 * DAY;
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${client}` };
+  return () => {
+    next += 5 * 60_000;
+    return { method: 'POST' as const, path: '/api/v1/bookings', headers, body: JSON.stringify({ serviceId: quickId, start: new Date(next).toISOString() }) };
+  };
+}
+
+/** The same as autocannon options. */
+export function distinctBookings(setup: SetUp): autocannon.Options {
+  const next = bookingRequests(setup);
+  const { method, path, headers } = next();
+  return { url: `${setup.base}${path}`, method, headers, requests: [{ setupRequest: (request) => ({ ...request, body: next().body }) }] };
+}
+
+async function scenariosFor(mode: string, base: string, direct?: string): Promise<void> {
+  const setup = await setUp(base);
+  const { quickId, client, tomorrow, slotsPath } = setup;
+  await bookHundred(setup);
   // Cached: every request asks for the same page, so the service serves it from its page cache
   // after checking the provider's slot version. The steady rate runs first, before anything
   // saturates the processes (a saturating run leaves garbage whose collection lands in the next).
@@ -93,21 +121,7 @@ async function scenariosFor(mode: string, base: string, direct?: string): Promis
     });
   }
 
-  // Every request a new 5-minute slot, walking forward from a week out.
-  let next = tomorrow + 7 * DAY;
-  await load(`POST /bookings, distinct slots (${mode})`, {
-    url: `${base}/api/v1/bookings`,
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${client}` },
-    requests: [
-      {
-        setupRequest: (request) => {
-          next += 5 * 60_000;
-          return { ...request, body: JSON.stringify({ serviceId: quickId, start: new Date(next).toISOString() }) };
-        },
-      },
-    ],
-  });
+  await load(`POST /bookings, distinct slots (${mode})`, distinctBookings(setup));
   const contested = new Date(tomorrow + 400 * DAY).toISOString();
   await load(`POST /bookings, one contested slot (${mode}; all but one are 409)`, {
     url: `${base}/api/v1/bookings`,
@@ -118,9 +132,10 @@ async function scenariosFor(mode: string, base: string, direct?: string): Promis
 }
 
 /** The same booking insert (exclusion constraint and all) straight into PostgreSQL, no HTTP, no checks. */
-async function rawInsertBaseline(): Promise<Result> {
+export async function rawInsertBaseline(): Promise<Result> {
   const schema = uniqueName('bench_raw');
-  const database = await createPostgresDatabase({ url: testServers.postgres, poolSize: connections });
+  // Patient timeouts: opening 50 connections at once on a busy machine can take more than the adapter's 2 s.
+  const database = await createPostgresDatabase({ url: testServers.postgres, poolSize: connections, connectTimeoutMs: 30_000, poolWaitTimeoutMs: 30_000 });
   cleanups.push(async () => {
     await database.query(`drop schema if exists ${schema} cascade`);
     await database.close();
