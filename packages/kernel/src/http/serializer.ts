@@ -71,14 +71,39 @@ function compile(schema: $ZodType): ((data: unknown) => string) | undefined {
 // One schema object (the problem schema every route answers errors with) is compiled once.
 const compiled = new WeakMap<$ZodType, ((data: unknown) => string) | undefined>();
 
+// Serializers not compiled yet, compiled one per event-loop turn soon after they are asked for.
+const uncompiled: (() => unknown)[] = [];
+
+function compileInBackground(): void {
+  const next = uncompiled.shift();
+  if (next === undefined) return;
+  next();
+  if (uncompiled.length > 0) setImmediate(compileInBackground);
+}
+
 /**
  * Fastify's serializer compiler for zod response schemas, called when a route is registered, for
  * each of its statuses and content types: compiled fast-json-stringify where the schema allows,
  * zod's encode and JSON.stringify otherwise (and for schemas that are not zod).
+ *
+ * Compiling them all (JSON Schema conversion, fast-json-stringify's code generation, Ajv for union
+ * branches) takes a few hundred milliseconds, which a start would otherwise spend before it can
+ * answer. So each is compiled on a turn of the event loop of its own right after the routes are
+ * registered, between the start's remaining I/O and the first requests, and a response that
+ * arrives before its turn compiles it then.
  */
 export const responseSerializerCompiler: FastifySerializerCompiler<ResponseSchema> = (routeSchema) => {
   const { schema } = routeSchema;
   if (!(schema instanceof $ZodType)) return zodSerializerCompiler(routeSchema);
-  if (!compiled.has(schema)) compiled.set(schema, compile(schema));
-  return compiled.get(schema) ?? zodSerializerCompiler(routeSchema);
+  let serialize: ((data: unknown) => string) | undefined;
+  const ready = (): ((data: unknown) => string) => {
+    if (serialize === undefined) {
+      if (!compiled.has(schema)) compiled.set(schema, compile(schema));
+      serialize = compiled.get(schema) ?? zodSerializerCompiler(routeSchema);
+    }
+    return serialize;
+  };
+  uncompiled.push(ready);
+  if (uncompiled.length === 1) setImmediate(compileInBackground);
+  return (data) => (serialize ?? ready())(data);
 };
