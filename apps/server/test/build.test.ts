@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { appendFile, cp, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '@timeslot/testing';
+import { collect, type Run } from './spawn';
 
 /**
  * bin/timeslot.mjs runs the compiled server (apps/server/dist), and never a build older than the
@@ -28,14 +28,8 @@ afterAll(async () => {
   await rm(checkout, { recursive: true, force: true });
 });
 
-async function timeslot(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [path.join(server, 'bin/timeslot.mjs'), ...args], { cwd: checkout, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
-  return { code, stdout, stderr };
+function timeslot(...args: string[]): Promise<Run> {
+  return collect(process.execPath, [path.join(server, 'bin/timeslot.mjs'), ...args], { cwd: checkout });
 }
 
 /** The npm packages a chunk of the build loads before it runs: its static imports, followed through the build's other chunks. */

@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, repoRoot, startTimeslot, type RunningProcess } from '@timeslot/testing';
-import { run } from './spawn';
+import { collect, run, type Run } from './spawn';
 
 /**
  * docs/guide-booking.md, run as a newcomer would: `timeslot start --demo` as a real process, then
@@ -31,14 +30,8 @@ async function guideScript(): Promise<string> {
   return blocks.join('\n').replaceAll('http://127.0.0.1:8080', server.url);
 }
 
-async function bash(script: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn('bash', ['-euo', 'pipefail', '-c', script], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
-  return { code, stdout, stderr };
+function bash(script: string): Promise<Run> {
+  return collect('bash', ['-euo', 'pipefail', '-c', script], { cwd: repoRoot });
 }
 
 describe('the booking guide', () => {
