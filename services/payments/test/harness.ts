@@ -98,6 +98,11 @@ export interface PaymentsHarness {
   bookingStatus(bookingId: string, status: string): Promise<string>;
   /** Waits (bounded) until the order has `status`; resolves with the last status seen. */
   orderStatus(orderId: string, status: string): Promise<string>;
+  /**
+   * Waits (bounded) until payments has heard of the booking's `status` (its booking events are
+   * handled in the background); resolves with the last booking status it knew.
+   */
+  orderBookingStatus(orderId: string, status: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -238,6 +243,10 @@ export async function createPaymentsHarness(options: HarnessOptions = {}): Promi
     },
     async orderStatus(orderId, status) {
       const read = async () => (await sql<{ status: string }>('select status from payments.orders where id = $1', [orderId]))[0]?.status ?? 'missing';
+      return eventually(read, (value) => value === status);
+    },
+    async orderBookingStatus(orderId, status) {
+      const read = async () => (await sql<{ status: string }>('select booking_status as status from payments.orders where id = $1', [orderId]))[0]?.status ?? 'missing';
       return eventually(read, (value) => value === status);
     },
     async close() {

@@ -77,6 +77,7 @@ describe('a payment after the hold expired', () => {
     expect(await refundsOf(orderId)).toEqual([{ amount: 5000, reason: 'late_payment', status: 'succeeded' }]);
     expect(await h.outboxTypes('payments', booking.id)).toEqual(['payment.refunded']);
     expect(await h.outboxTypes('scheduling', booking.id)).toEqual(['booking.held', 'booking.expired']);
+    expect(await h.orderBookingStatus(orderId, 'expired')).toBe('expired');
     const payment = (await h.inject({ method: 'GET', url: `/api/v1/payments/${orderId}`, token: setup.client.token })).json<{ transitions: { from: string | null; to: string }[] }>();
     expect(payment).toMatchObject({ status: 'refunded', refundedAmount: 5000, refundableAmount: 0, bookingStatus: 'expired' });
     expect(payment.transitions.map((t) => `${t.from}→${t.to}`)).toEqual(['null→created', 'created→cancelled', 'cancelled→captured', 'captured→refunded']);

@@ -56,6 +56,7 @@ describe('a paid booking with the simulator', () => {
     expect(await h.outboxTypes('scheduling', booking.id)).toEqual(['booking.held', 'booking.confirmed']);
     expect(await h.outboxTypes('payments', booking.id)).toEqual(['payment.captured']);
 
+    expect(await h.orderBookingStatus(booking.payment!.orderId, 'confirmed')).toBe('confirmed');
     const payment = await h.inject({ method: 'GET', url: `/api/v1/payments/${booking.payment!.orderId}`, token: client.token });
     expect(payment.statusCode).toBe(200);
     expect(payment.json()).toMatchObject({
