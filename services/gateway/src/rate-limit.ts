@@ -209,28 +209,17 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
 
   /** Apply the decisions now if all are known, else once the store has answered; then `done`. */
   function applyThenDone(request: FastifyRequest, reply: FastifyReply, decisions: readonly (Decided | Promise<Decided>)[], names: readonly string[], done: HookHandlerDoneFunction): void {
-    if (decisions.every((decision) => !(decision instanceof Promise))) {
+    const finish = (known: readonly Decided[]): void => {
       try {
-        apply(request, reply, decisions as readonly Decided[], names);
+        apply(request, reply, known, names);
       } catch (error) {
         done(error as Error);
         return;
       }
       done();
-      return;
-    }
-    Promise.all(decisions.map((decision) => Promise.resolve(decision))).then(
-      (known) => {
-        try {
-          apply(request, reply, known, names);
-        } catch (error) {
-          done(error as Error);
-          return;
-        }
-        done();
-      },
-      (error: unknown) => done(error as Error),
-    );
+    };
+    if (decisions.every((decision) => !(decision instanceof Promise))) finish(decisions as readonly Decided[]);
+    else Promise.all(decisions.map((decision) => Promise.resolve(decision))).then(finish, (error: unknown) => done(error as Error));
   }
 
   // The route the router resolved, not the raw URL: `/%68ealthz` is /healthz, and `/healthz/`

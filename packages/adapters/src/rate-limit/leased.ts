@@ -1,6 +1,6 @@
 import type { RateLimitDecision, RateLimitStore } from '@timeslot/ports';
 import type { RedisRateLimitStore } from './redis';
-import { validWindow } from './window';
+import { sweepEnded, validWindow } from './window';
 
 export interface LeasedRateLimitStoreOptions {
   /** The shared budget. Taken over: `close()` closes it. */
@@ -24,6 +24,14 @@ interface Lease {
   tokens: number;
   /** The window's count in Redis after this replica's last lease. */
   count: number;
+}
+
+/**
+ * What is left of the shared budget as far as this replica knows: Redis's count at its last lease,
+ * less what it has handed out since.
+ */
+function remaining(lease: Lease, limit: number): number {
+  return Math.max(0, limit - lease.count + lease.tokens);
 }
 
 /** Hits one lease takes for `limit`: a share of it, at least one. */
@@ -62,11 +70,7 @@ export function createLeasedRateLimitStore(options: LeasedRateLimitStoreOptions)
   if (!(share > 0 && share <= 1) || !Number.isInteger(max) || max < 1) throw new RangeError('A lease needs 0 < leaseShare <= 1 and a whole maxLease >= 1.');
   const leases = new Map<string, Lease>();
   const refills = new Map<string, Promise<void>>();
-  const sweeper = setInterval(() => {
-    const now = Date.now();
-    for (const [key, lease] of leases) if (lease.endsAt <= now) leases.delete(key);
-  }, options.sweepIntervalMs ?? 60_000);
-  sweeper.unref();
+  const sweeper = sweepEnded(leases, options.sweepIntervalMs);
 
   function usable(key: string, length: number, now: number): Lease | undefined {
     const lease = leases.get(key);
@@ -81,9 +85,7 @@ export function createLeasedRateLimitStore(options: LeasedRateLimitStoreOptions)
     const resetMs = lease.endsAt - now;
     if (lease.tokens > 0) {
       lease.tokens -= 1;
-      // What is left of the shared budget as far as this replica knows: Redis's count at its last
-      // lease, less what it has handed out since.
-      return { allowed: true, limit, remaining: Math.max(0, limit - lease.count + lease.tokens), resetMs, window: lease.window };
+      return { allowed: true, limit, remaining: remaining(lease, limit), resetMs, window: lease.window };
     }
     if (lease.count >= limit) return { allowed: false, limit, remaining: 0, resetMs, window: lease.window };
     return undefined;
@@ -125,7 +127,7 @@ export function createLeasedRateLimitStore(options: LeasedRateLimitStoreOptions)
       const now = Date.now();
       const lease = usable(key, length, now);
       if (lease !== undefined && lease.tokens > 0) {
-        return { allowed: true, limit, remaining: Math.max(0, limit - lease.count + lease.tokens), resetMs: lease.endsAt - now, window: lease.window };
+        return { allowed: true, limit, remaining: remaining(lease, limit), resetMs: lease.endsAt - now, window: lease.window };
       }
       return shared.peek(key, limit, windowMs);
     },

@@ -1,5 +1,5 @@
 import type { RateLimitDecision, RateLimitStore } from '@timeslot/ports';
-import { validWindow } from './window';
+import { sweepEnded, validWindow } from './window';
 
 export interface MemoryRateLimitStoreOptions {
   /** How often windows that have ended are dropped (default 60 s). */
@@ -21,12 +21,7 @@ interface Window {
  */
 export function createMemoryRateLimitStore(options: MemoryRateLimitStoreOptions = {}): RateLimitStore {
   const windows = new Map<string, Window>();
-  // Keys seen once (say, one client IP) would otherwise stay in memory forever.
-  const sweeper = setInterval(() => {
-    const now = Date.now();
-    for (const [key, window] of windows) if (window.endsAt <= now) windows.delete(key);
-  }, options.sweepIntervalMs ?? 60_000);
-  sweeper.unref();
+  const sweeper = sweepEnded(windows, options.sweepIntervalMs);
 
   /** The key's window that contains `now`, if it has been counted in. */
   function current(key: string, length: number, now: number): Window | undefined {
